@@ -1,0 +1,111 @@
+"""The ``replaydesk`` command: the GUI and the headless subcommands.
+
+Headless subcommands call the same core functions the GUI calls. Every
+failure a user can cause ends as one line on stderr and an exit code:
+0 all good, 1 partly failed (some sessions rejected), 2 nothing usable or bad
+usage. Tracebacks go to the log file only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+
+from ..logsetup import setup_logging
+from . import commands
+
+SUBCOMMANDS = {
+    "import": commands.cmd_import,
+    "sessions": commands.cmd_sessions,
+    "info": commands.cmd_info,
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # bad usage: one line, exit 2
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="replaydesk", description="Open, replay and analyse rrweb session recordings on your machine.")
+    p.add_argument("--verbose", action="store_true", help="also log to the terminal")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+
+    def db_arg(sp):
+        sp.add_argument("--db", metavar="FILE", help="store file (default: $REPLAYDESK_DB or the user data directory)")
+
+    sp = sub.add_parser("import", help="import recording archives into the store")
+    sp.add_argument("paths", nargs="+", metavar="PATH", help="archive files or folders")
+    db_arg(sp)
+    sp.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    sp = sub.add_parser("sessions", help="list stored sessions")
+    db_arg(sp)
+    sp.add_argument("--json", action="store_true", help="print one JSON array")
+    sp.add_argument("--url", metavar="TEXT", help="visited a URL containing TEXT")
+    sp.add_argument("--min-duration", type=float, metavar="S", help="at least S seconds long")
+    sp.add_argument("--max-duration", type=float, metavar="S", help="at most S seconds long")
+    sp.add_argument("--device", choices=["desktop", "tablet", "mobile", "bot", "unknown"])
+    sp.add_argument("--since", metavar="DATE", help="started on or after DATE (YYYY-MM-DD or ISO time, UTC)")
+    sp.add_argument("--until", metavar="DATE", help="started before the end of DATE")
+    sp.add_argument("--user", metavar="TEXT", help="user id, e-mail or name contains TEXT")
+    sp.add_argument("--has-errors", action="store_true", help="only sessions with console errors")
+    sp.add_argument("--min-clicks", type=int, metavar="N")
+    sp.add_argument("--sort", default="started_at", help="column to sort by (default started_at)")
+    sp.add_argument("--asc", action="store_true", help="ascending order")
+    sp.add_argument("--limit", type=int, metavar="N")
+
+    sp = sub.add_parser("info", help="show one session with its pages, clicks and errors")
+    sp.add_argument("session_id", metavar="SESSION_ID")
+    db_arg(sp)
+    sp.add_argument("--json", action="store_true")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    setup_logging("--verbose" in argv)
+    first = next((a for a in argv if a != "--verbose"), None)
+    if first not in SUBCOMMANDS and first not in ("-h", "--help"):
+        return _run_default(argv)
+    args = build_parser().parse_args(argv)
+    try:
+        return SUBCOMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        print("replaydesk: interrupted", file=sys.stderr)
+        return 130
+    except commands.UserError as exc:
+        print(f"replaydesk: {exc}", file=sys.stderr)
+        return 2
+    except sqlite3.DatabaseError as exc:
+        print(f"replaydesk: the store cannot be used: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run_default(argv: list[str]) -> int:
+    """``replaydesk [--demo] [ARCHIVE...] [--db FILE]``.
+
+    Until the analyst's window lands this imports the given archives (or the
+    bundled demo) and prints the session list.
+    """
+    p = _Parser(prog="replaydesk")
+    p.add_argument("paths", nargs="*", metavar="ARCHIVE")
+    p.add_argument("--demo", action="store_true", help="open the bundled demo archive")
+    p.add_argument("--db", metavar="FILE")
+    p.add_argument("--verbose", action="store_true")
+    args = p.parse_args(argv)
+    try:
+        return commands.run_default(args)
+    except commands.UserError as exc:
+        print(f"replaydesk: {exc}", file=sys.stderr)
+        return 2
+    except sqlite3.DatabaseError as exc:
+        print(f"replaydesk: the store cannot be used: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,212 @@
+"""Implementations of the headless subcommands (thin: the core does the work)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import orjson
+
+from ..store import ImportProgress, SessionFilter, import_paths, list_sessions, open_store, session_info
+from ..store.db import default_db_path
+from ..store.queries import parse_date
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed as one line, exit code 2."""
+
+
+def _open(args, *, must_exist: bool = False):
+    path = Path(args.db).expanduser() if getattr(args, "db", None) else default_db_path()
+    if must_exist and not path.exists():
+        raise UserError(f"no store at {path} (import an archive first: replaydesk import PATH)")
+    try:
+        return open_store(path)
+    except PermissionError:
+        raise UserError(f"cannot open the store {path}: permission denied") from None
+
+
+class _ProgressBar:
+    """A one-line terminal progress bar, redrawn at most 10 times a second."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self._last = 0.0
+
+    def __call__(self, p: ImportProgress) -> None:
+        now = time.monotonic()
+        if not self.enabled or (now - self._last < 0.1 and p.bytes_done < p.bytes_total):
+            return
+        self._last = now
+        width = 30
+        filled = int(width * p.fraction)
+        label = p.label if len(p.label) <= 40 else "…" + p.label[-39:]
+        line = f"\r[{'#' * filled}{'.' * (width - filled)}] {p.fraction * 100:5.1f}%  {p.sessions_done}/{p.sessions_total}  {label}"
+        sys.stderr.write(line.ljust(100)[:120])
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r" + " " * 120 + "\r")
+            sys.stderr.flush()
+
+
+def do_import(db, paths, quiet: bool = False) -> tuple[int, object]:
+    bar = _ProgressBar(not quiet and sys.stderr.isatty())
+    try:
+        report = import_paths(db, paths, progress=bar)
+    finally:
+        bar.close()
+    for label, reason in report.rejected:
+        print(f"rejected: {label}: {reason}", file=sys.stderr)
+    for label, msg in report.warnings:
+        print(f"warning: {label}: {msg}", file=sys.stderr)
+    mb = report.bytes_read / 1e6
+    print(f"{report.summary_line()} ({mb:.1f} MB in {report.seconds:.1f} s)")
+    stored = len(report.added) + len(report.replaced) + len(report.skipped)
+    if report.rejected and stored == 0:
+        return 2, report
+    return (1 if report.rejected or report.cancelled else 0), report
+
+
+def cmd_import(args) -> int:
+    db = _open(args)
+    code, _ = do_import(db, args.paths, args.quiet)
+    return code
+
+
+def _filter_from(args) -> SessionFilter:
+    try:
+        since = parse_date(args.since) if args.since else None
+        until = parse_date(args.until, end=True) if args.until else None
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    ms = lambda s: int(s * 1000) if s is not None else None  # noqa: E731
+    return SessionFilter(
+        since=since,
+        until=until,
+        min_duration_ms=ms(args.min_duration),
+        max_duration_ms=ms(args.max_duration),
+        url=args.url,
+        user=args.user,
+        device=args.device,
+        has_errors=True if args.has_errors else None,
+        min_clicks=args.min_clicks,
+    )
+
+
+def _iso(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _dur(ms: int) -> str:
+    s = ms // 1000
+    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}.{ms % 1000 // 100}"
+
+
+def _path(url: str | None) -> str:
+    if not url:
+        return ""
+    i = url.find("//")
+    j = url.find("/", i + 2) if i >= 0 else 0
+    return url[j:] if j >= 0 else url
+
+
+def _json_row(r: dict) -> dict:
+    return {
+        "id": r["id"],
+        "started_at": _iso(r["started_at"]),
+        "started_at_ms": r["started_at"],
+        "duration_ms": r["duration_ms"],
+        "active_ms": r["active_ms"],
+        "page_count": r["page_count"],
+        "click_count": r["click_count"],
+        "error_count": r["error_count"],
+        "event_count": r["event_count"],
+        "entry_url": r["entry_url"],
+        "exit_url": r["exit_url"],
+        "viewport": {"width": r["viewport_width"], "height": r["viewport_height"]},
+        "device": r["device"],
+        "browser": r["browser"],
+        "os": r["os"],
+        "user": {"id": r["user_id"], "email": r["user_email"], "name": r["user_name"]},
+    }
+
+
+def print_sessions(rows: list[dict], as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(orjson.dumps([_json_row(r) for r in rows], option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
+    if not rows:
+        print("no sessions match")
+        return
+    head = f"{'SESSION':<22} {'STARTED (UTC)':<19} {'DURATION':>9} {'PAGES':>5} {'CLICKS':>6} {'ERRORS':>6} {'DEVICE':<8} {'VIEWPORT':<9} ENTRY"
+    print(head)
+    for r in rows:
+        vp = f"{r['viewport_width']}x{r['viewport_height']}" if r["viewport_width"] else "-"
+        started = _iso(r["started_at"])[:19].replace("T", " ")
+        print(
+            f"{r['id'][:22]:<22} {started:<19} {_dur(r['duration_ms']):>9} {r['page_count']:>5} {r['click_count']:>6} "
+            f"{r['error_count']:>6} {r['device']:<8} {vp:<9} {_path(r['entry_url'])}"
+        )
+    print(f"{len(rows)} session(s)")
+
+
+def cmd_sessions(args) -> int:
+    db = _open(args, must_exist=True)
+    flt = _filter_from(args)
+    try:
+        rows = list_sessions(db, flt, sort=args.sort, descending=not args.asc, limit=args.limit)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    print_sessions(rows, args.json)
+    return 0
+
+
+def cmd_info(args) -> int:
+    db = _open(args, must_exist=True)
+    info = session_info(db, args.session_id)
+    if info is None:
+        raise UserError(f"no session {args.session_id!r} in the store")
+    if args.json:
+        sys.stdout.write(orjson.dumps(info, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return 0
+    t0 = info["started_at"]
+    rel = lambda t: f"{(t - t0) / 1000:7.1f}s"  # noqa: E731
+    print(f"Session {info['id']}  ({info['source']})")
+    print(f"  started   {_iso(t0)}   duration {_dur(info['duration_ms'])}   active {_dur(info['active_ms'])}")
+    user = " ".join(x for x in (info["user_name"], f"<{info['user_email']}>" if info["user_email"] else None, f"[{info['user_id']}]" if info["user_id"] else None) if x)
+    print(f"  user      {user or '-'}")
+    print(f"  device    {info['device']}  {info['browser'] or ''} {('on ' + info['os']) if info['os'] else ''}  viewport {info['viewport_width']}x{info['viewport_height']}")
+    print(f"  events    {info['event_count']}   clicks {info['click_count']}   errors {info['error_count']}")
+    for w in info["warnings"]:
+        print(f"  warning   {w}")
+    print(f"Pages ({len(info['pages'])}):")
+    for p in info["pages"]:
+        print(f"  {rel(p['t_enter'])} – {rel(p['t_leave'])}  {p['url']}  ({p['viewport_width']}x{p['viewport_height']})")
+    print(f"Clicks ({len(info['clicks'])}):")
+    for c in info["clicks"]:
+        print(f"  {rel(c['t'])}  {c['kind']:<5} at ({c['x']:.0f}, {c['y']:.0f}) scroll {c['scroll_y']}  node {c['target_id']}  {_path(c['url'])}")
+    print(f"Console errors and warnings ({len(info['errors'])}):")
+    for e in info["errors"]:
+        print(f"  {rel(e['t'])}  {e['level']:<5} {e['message'][:160]}")
+    return 0
+
+
+def run_default(args) -> int:
+    from ..resources import demo_archive
+
+    paths = list(args.paths)
+    if args.demo:
+        demo = demo_archive()
+        if not demo.exists():
+            raise UserError(f"the bundled demo archive is missing ({demo})")
+        paths.append(str(demo))
+    db = _open(args)
+    code = 0
+    if paths:
+        code, _ = do_import(db, paths)
+    print_sessions(list_sessions(db), as_json=False)
+    return code

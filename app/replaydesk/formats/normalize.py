@@ -1,0 +1,168 @@
+"""Turn whatever a recorder or exporter wrote into clean rrweb events.
+
+Applied batch by batch while streaming: unpack rrweb-packer strings and
+PostHog ``cv`` partial compression, strip player-added ``delay`` (and the
+packer's ``v``), convert second-based timestamps, and drop (with a counted,
+described warning) events whose envelope is unusable. Unknown event types are
+kept: the replayer skips them, an analyst may still want to see them.
+"""
+
+from __future__ import annotations
+
+import orjson
+
+from .compression import unpack_latin1
+from .errors import FormatError
+from .limits import DEFAULT_LIMITS, Limits
+
+#: rrweb event types whose ``data`` must be an object for the event to mean anything
+_NEEDS_DATA = {2, 3, 4, 5, 6}
+_SECONDS_CUTOFF = 9_999_999_999  # Sentry's rule: timestamps at or below are seconds
+_MAX_TS = 253_402_300_799_999  # 9999-12-31T23:59:59.999Z: beyond this (or SQLite's int64) is junk
+_POSTHOG_MUTATION_FIELDS = ("adds", "removes", "texts", "attributes")
+
+
+class Normalizer:
+    """Stateful per-session cleaner; call :meth:`batch` for each parsed batch.
+
+    ``dropped`` counts rejected events and ``first_problem`` describes the first
+    one, so the importer can print a single line for the whole session.
+    """
+
+    def __init__(self, limits: Limits = DEFAULT_LIMITS):
+        self.limits = limits
+        self.seconds: bool | None = None
+        self.dropped = 0
+        self.first_problem: str | None = None
+        self.index = 0
+
+    def _drop(self, why: str) -> None:
+        self.dropped += 1
+        if self.first_problem is None:
+            self.first_problem = f"event #{self.index}: {why}"
+
+    def batch(self, items: list) -> tuple[list[dict], bool]:
+        """Clean ``items`` in place. Returns (events, changed).
+
+        ``changed`` is False when every item was already a clean event, so the
+        caller may store the original bytes instead of re-serialising.
+        """
+        changed = False
+        out: list[dict] = []
+        append = out.append
+        for e in items:
+            self.index += 1
+            if type(e) is str:
+                e = self._unpack(e)
+                changed = True
+                if e is None:
+                    continue
+            if type(e) is not dict:
+                why = getattr(e, "why", None)
+                if why:
+                    self.dropped += 1
+                    self.first_problem = self.first_problem or why
+                else:
+                    self._drop(f"expected an event object, got {type(e).__name__}")
+                changed = True
+                continue
+            if "delay" in e or "v" in e or "cv" in e:
+                changed = True
+                e.pop("delay", None)
+                e.pop("v", None)
+                if "cv" in e:
+                    try:
+                        self._posthog_decompress(e)
+                    except FormatError as exc:
+                        self._drop(f"undecodable compressed payload ({exc})")
+                        continue
+            t = e.get("type")
+            ts = e.get("timestamp")
+            if type(t) is not int:
+                self._drop("missing or non-integer 'type'")
+                changed = True
+                continue
+            if type(ts) is not int and not (type(ts) is float and ts == ts and abs(ts) < 1e16):
+                self._drop("missing or non-numeric 'timestamp'")
+                changed = True
+                continue
+            if ts <= 0:
+                self._drop(f"timestamp {ts} is not a time")
+                changed = True
+                continue
+            if self.seconds is None:
+                self.seconds = ts <= _SECONDS_CUTOFF
+            if self.seconds or type(ts) is float:
+                # seconds -> ms before rounding, so fractional seconds keep their ms
+                e["timestamp"] = ts = round(ts * 1000) if self.seconds else round(ts)
+                changed = True
+            if ts > _MAX_TS:
+                self._drop(f"timestamp {ts} is not a time (after year 9999)")
+                changed = True
+                continue
+            if t in _NEEDS_DATA:
+                d = e.get("data")
+                if type(d) is not dict:
+                    self._drop(f"type {t} event without a 'data' object")
+                    changed = True
+                    continue
+                if t == 3 and type(d.get("source")) is not int:
+                    self._drop("incremental snapshot without an integer 'source'")
+                    changed = True
+                    continue
+                if t == 2 and type(d.get("node")) is not dict:
+                    self._drop("full snapshot without a 'node' object")
+                    changed = True
+                    continue
+            append(e)
+        return out, changed
+
+    def _unpack(self, s: str) -> dict | None:
+        """rrweb packer: JSON text passes through; else latin-1 -> zlib -> JSON."""
+        try:
+            if s[:1] == "{":
+                try:
+                    e = orjson.loads(s)
+                    if isinstance(e, dict) and e.get("timestamp"):
+                        return e
+                except orjson.JSONDecodeError:
+                    pass
+            raw = unpack_latin1(s, self.limits.max_session_bytes)
+            e = orjson.loads(raw)
+        except (FormatError, orjson.JSONDecodeError) as exc:
+            self._drop(f"unreadable packed event ({exc})")
+            return None
+        if not isinstance(e, dict):
+            self._drop("packed value is not an event object")
+            return None
+        if e.get("v") not in (None, "v1"):
+            self._drop(f"packed with unknown packer version {e.get('v')!r}")
+            return None
+        return e
+
+    def _posthog_decompress(self, e: dict) -> None:
+        """PostHog ``cv: "2024-10"``: gzip/zstd latin-1 strings inside events."""
+        e.pop("cv", None)
+        d = e.get("data")
+        lim = self.limits.max_session_bytes
+        if isinstance(d, str):
+            try:
+                e["data"] = orjson.loads(unpack_latin1(d, lim))
+            except orjson.JSONDecodeError as exc:
+                raise FormatError(f"field 'data': {exc}") from None
+            return
+        if not isinstance(d, dict):
+            return
+        fields = _POSTHOG_MUTATION_FIELDS if d.get("source") == 0 else ("adds", "removes")
+        for f in fields:
+            v = d.get(f)
+            if isinstance(v, str):
+                try:
+                    d[f] = orjson.loads(unpack_latin1(v, lim))
+                except orjson.JSONDecodeError as exc:
+                    raise FormatError(f"field {f!r}: {exc}") from None
+
+    def problem_line(self) -> str | None:
+        if not self.dropped:
+            return None
+        return f"dropped {self.dropped} malformed event(s) (first: {self.first_problem})"

@@ -1,0 +1,242 @@
+"""Enumerate the sessions inside the paths a user hands us.
+
+A path may be a recording file (any shape :mod:`decode` reads, optionally
+gzip/zstd-compressed), a session folder (``events.json[l][.gz]`` + optional
+``meta.json``), a folder of such folders or loose recording files, or a
+``.zip`` of the same. Nothing is extracted to disk; zip members are read with
+hard caps so ``../`` names, absolute names and compression bombs are rejected
+with a message instead of being followed or expanded.
+
+Each :class:`SessionSource` reads its bytes only when asked, so the importer
+holds one session at a time.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+
+from .compression import decompress
+from .errors import FormatError
+from .limits import DEFAULT_LIMITS, Limits
+
+_EVENTS_RE = re.compile(r"^events\.(json|jsonl|ndjson)(\.gz|\.zst)?$", re.I)
+_LOOSE_RE = re.compile(r"\.(json|jsonl|ndjson)(\.gz|\.zst)?$|\.gz$|\.zst$", re.I)
+_META = "meta.json"
+
+
+@dataclass
+class SessionSource:
+    """One session's files, not yet read."""
+
+    label: str  # what messages name: "demo.zip:ses_1/events.json"
+    default_id: str  # folder name or file name without extensions
+    size: int  # bytes on disk (compressed size inside a zip): progress unit
+    read_events: Callable[[], bytes]
+    read_meta: Callable[[], bytes] | None = None
+
+    def meta(self) -> tuple[dict | None, str | None]:
+        """Parsed meta.json (or None) and a warning when it is unreadable."""
+        if self.read_meta is None:
+            return None, None
+        try:
+            m = orjson.loads(self.read_meta())
+        except (orjson.JSONDecodeError, FormatError, OSError) as exc:
+            return None, f"meta.json ignored: {str(exc).splitlines()[0]}"
+        if not isinstance(m, dict):
+            return None, "meta.json ignored: not a JSON object"
+        return m, None
+
+
+@dataclass
+class Rejected:
+    """A path or archive member that is not readable at all."""
+
+    label: str
+    reason: str
+
+
+def strip_ext(name: str) -> str:
+    base = posixpath.basename(name.rstrip("/"))
+    for ext in (".gz", ".zst"):
+        if base.lower().endswith(ext):
+            base = base[: -len(ext)]
+    stem, dot, _ = base.rpartition(".")
+    return stem if dot and stem else base
+
+
+def iter_sources(paths: list[str | os.PathLike], limits: Limits = DEFAULT_LIMITS) -> Iterator[SessionSource | Rejected]:
+    for p in paths:
+        path = Path(p)
+        try:
+            if path.is_dir():
+                yield from _dir_sources(path, limits)
+            elif path.is_file():
+                yield from _file_sources(path, limits)
+            elif path.exists():
+                yield Rejected(str(path), "not a regular file or folder")
+            else:
+                yield Rejected(str(path), "no such file or folder")
+        except PermissionError:
+            yield Rejected(str(path), "permission denied")
+        except OSError as exc:
+            yield Rejected(str(path), f"cannot read ({exc.strerror or exc})")
+
+
+def _read_file(path: Path, limits: Limits) -> Callable[[], bytes]:
+    def read() -> bytes:
+        size = path.stat().st_size
+        if size > limits.max_session_bytes:
+            raise FormatError(f"file is {size >> 20} MB, over the {limits.max_session_bytes >> 20} MB session limit")
+        with open(path, "rb") as f:
+            data = f.read()
+        return decompress(data, limits.max_session_bytes, "file")
+
+    return read
+
+
+def _is_zip(path: Path) -> bool:
+    with open(path, "rb") as f:
+        head = f.read(4)
+    return head in (b"PK\x03\x04", b"PK\x05\x06")
+
+
+def _file_sources(path: Path, limits: Limits) -> Iterator[SessionSource | Rejected]:
+    size = path.stat().st_size
+    if size == 0:
+        yield Rejected(str(path), "the file is empty (0 bytes)")
+        return
+    if _is_zip(path):
+        yield from _zip_sources(path, limits)
+        return
+    if path.suffix.lower() == ".zip":
+        yield Rejected(str(path), "not a zip archive (no zip header), although the name ends in .zip")
+        return
+    yield SessionSource(str(path), strip_ext(path.name), size, _read_file(path, limits))
+
+
+def _dir_sources(root: Path, limits: Limits) -> Iterator[SessionSource | Rejected]:
+    own = _session_in_dir(root, limits)
+    if own is not None:
+        yield own
+        return
+    entries = [e for e in sorted(root.iterdir(), key=lambda p: p.name) if not e.name.startswith(".")]
+    sessions = [s for s in (_session_in_dir(e, limits) for e in entries if e.is_dir()) if s is not None]
+    yield from sessions
+    # Loose recording files count only in a folder without session folders, so
+    # an archive's index.json or notes are not mistaken for recordings.
+    loose = [] if sessions else [
+        e for e in entries
+        if e.is_file() and e.name != _META and (_LOOSE_RE.search(e.name) or e.suffix.lower() == ".zip")
+    ]
+    for entry in loose:
+        yield from _file_sources(entry, limits)
+    if not sessions and not loose:
+        yield Rejected(str(root), "folder holds no recordings (no events.json in it or its sub-folders)")
+
+
+def _session_in_dir(folder: Path, limits: Limits) -> SessionSource | None:
+    events = sorted(p for p in folder.iterdir() if p.is_file() and _EVENTS_RE.match(p.name))
+    if not events:
+        return None
+    ev = events[0]
+    meta = folder / _META
+    read_meta = _read_file(meta, limits) if meta.is_file() else None
+    return SessionSource(str(ev), folder.name, ev.stat().st_size, _read_file(ev, limits), read_meta)
+
+
+def _unsafe(name: str) -> bool:
+    n = name.replace("\\", "/")
+    return n.startswith("/") or bool(re.match(r"^[A-Za-z]:", n)) or ".." in n.split("/")
+
+
+def _zip_sources(path: Path, limits: Limits) -> Iterator[SessionSource | Rejected]:
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        yield Rejected(str(path), f"corrupt zip archive ({exc})")
+        return
+    infos = [i for i in zf.infolist() if not i.is_dir()]
+    if len(infos) > limits.max_members:
+        yield Rejected(str(path), f"zip has {len(infos)} members, over the limit of {limits.max_members}")
+        return
+    if not infos:
+        yield Rejected(str(path), "zip archive is empty")
+        return
+    total_declared = sum(i.file_size for i in infos)
+    if total_declared > limits.max_archive_bytes:
+        yield Rejected(str(path), f"zip would unpack to {total_declared >> 20} MB, over the {limits.max_archive_bytes >> 20} MB limit")
+        return
+    by_name = {}
+    for info in infos:
+        label = f"{path}:{info.filename}"
+        if _unsafe(info.filename):
+            yield Rejected(label, "unsafe member name (absolute or '..' path); skipped")
+            continue
+        by_name[info.filename] = info
+    folders: dict[str, zipfile.ZipInfo] = {}
+    loose: list[zipfile.ZipInfo] = []
+    for name, info in by_name.items():
+        d, base = posixpath.split(name)
+        if _EVENTS_RE.match(base):
+            if d not in folders or base < posixpath.basename(folders[d].filename):
+                folders[d] = info
+        elif base != _META and not base.startswith(".") and _LOOSE_RE.search(base):
+            loose.append(info)
+    for d in sorted(folders):
+        info = folders[d]
+        meta = by_name.get(posixpath.join(d, _META) if d else _META)
+        yield SessionSource(
+            f"{path}:{info.filename}",
+            posixpath.basename(d) if d else strip_ext(path.name),
+            info.compress_size,
+            _member_reader(zf, info, limits),
+            _member_reader(zf, meta, limits) if meta else None,
+        )
+    for info in sorted(loose, key=lambda i: i.filename) if not folders else []:
+        yield SessionSource(f"{path}:{info.filename}", strip_ext(info.filename), info.compress_size, _member_reader(zf, info, limits))
+    if not folders and not loose:
+        yield Rejected(str(path), "zip holds no recordings (no events.json or .json/.jsonl files)")
+
+
+def _member_reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> Callable[[], bytes]:
+    def read() -> bytes:
+        cap = min(limits.max_member_bytes, limits.max_session_bytes)
+        if info.file_size > cap:
+            raise FormatError(f"member unpacks to {info.file_size >> 20} MB, over the {cap >> 20} MB limit")
+        if info.file_size > (64 << 20) and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+            raise FormatError(
+                f"compression bomb: {info.compress_size} bytes would unpack to {info.file_size >> 20} MB "
+                f"(ratio over {limits.max_ratio:.0f}:1)"
+            )
+        parts = []
+        total = 0
+        # the header may lie: never read more than it declared (+1 to notice)
+        allowed = min(cap, info.file_size)
+        try:
+            with zf.open(info) as f:
+                while True:
+                    chunk = f.read(min(1 << 20, allowed + 1 - total))
+                    if not chunk:
+                        break
+                    total += len(chunk)
+                    if total > allowed:
+                        raise FormatError("member unpacks to more than its header declares (possible compression bomb)")
+                    parts.append(chunk)
+        except zipfile.BadZipFile as exc:
+            raise FormatError(f"corrupt zip member ({exc})") from None
+        except (zlib.error, EOFError) as exc:
+            raise FormatError(f"corrupt zip member ({exc})") from None
+        data = b"".join(parts)
+        return decompress(data, cap, "member")
+
+    return read
+

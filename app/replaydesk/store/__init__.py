@@ -1,0 +1,23 @@
+"""The local SQLite store: schema, migrations, ingest and queries (no Qt)."""
+
+from .chunks import iter_events, iter_events_from_index
+from .db import default_db_path, open_store
+from .ingest import Cancelled, ImportProgress, ImportReport, import_paths
+from .queries import SessionFilter, count_sessions, list_sessions, session_ids, session_info, sessions_by_id
+
+__all__ = [
+    "Cancelled",
+    "ImportProgress",
+    "ImportReport",
+    "SessionFilter",
+    "count_sessions",
+    "default_db_path",
+    "import_paths",
+    "iter_events",
+    "iter_events_from_index",
+    "list_sessions",
+    "open_store",
+    "session_ids",
+    "session_info",
+    "sessions_by_id",
+]

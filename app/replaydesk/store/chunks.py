@@ -1,0 +1,117 @@
+"""Events stored as time-ordered, zstd-compressed chunks.
+
+A chunk holds a few seconds or a few thousand events (whichever comes first), with its time range and first event index, so
+any time range of any session is read by decompressing only the chunks that
+overlap it. Chunks are compressed with a per-store zstd level chosen for
+speed: at level 3 zstd runs ~10x faster than gzip -6 and compresses rrweb JSON
+at least as well.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+
+import orjson
+import zstandard
+
+CODEC = "zstd"
+LEVEL = 3
+MAX_EVENTS = 5000
+MAX_SPAN_MS = 10_000
+
+
+class ChunkWriter:
+    """Accumulates a session's events (in time order) and writes chunks.
+
+    The chunk is serialised with one ``orjson.dumps`` call when it closes.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, session_id: str):
+        self.conn = conn
+        self.session_id = session_id
+        self.seq = 0
+        self.index = 0
+        self.raw_total = 0
+        self.stored_total = 0
+        self._parts: list[dict] = []
+        self._t0: int | None = None
+        self._t1 = 0
+        self._full = 0
+        self._cctx = zstandard.ZstdCompressor(level=LEVEL)
+
+    def add(self, event: dict) -> None:
+        ts = event["timestamp"]
+        if self._parts:
+            if len(self._parts) >= MAX_EVENTS or ts - self._t0 >= MAX_SPAN_MS:
+                self.flush()
+        if not self._parts:
+            self._t0 = ts
+        self._parts.append(event)
+        self._t1 = ts
+        if event["type"] == 2:
+            self._full = 1
+
+    def flush(self) -> None:
+        if not self._parts:
+            return
+        body = orjson.dumps(self._parts)
+        data = self._cctx.compress(body)
+        self.conn.execute(
+            "INSERT INTO event_chunks (session_id, seq, t_start, t_end, first_index, n_events, full_snapshot, raw_bytes, codec, data)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (self.session_id, self.seq, self._t0, self._t1, self.index, len(self._parts), self._full, len(body), CODEC, data),
+        )
+        self.seq += 1
+        self.index += len(self._parts)
+        self.raw_total += len(body)
+        self.stored_total += len(data)
+        self._parts = []
+        self._t0 = None
+        self._full = 0
+
+
+_dctx = zstandard.ZstdDecompressor()
+
+
+def decode_chunk(codec: str, data: bytes) -> list[dict]:
+    if codec != CODEC:
+        raise ValueError(f"unknown chunk codec {codec!r}")
+    return orjson.loads(_dctx.decompress(data))
+
+
+def iter_events(conn: sqlite3.Connection, session_id: str, t_from: int | None = None, t_to: int | None = None) -> Iterator[dict]:
+    """Events of ``session_id`` with ``t_from <= timestamp <= t_to`` (absolute ms).
+
+    Only the chunks overlapping the range are read and decompressed.
+    """
+    q = "SELECT codec, data FROM event_chunks WHERE session_id = ?"
+    args: list = [session_id]
+    if t_to is not None:
+        q += " AND t_start <= ?"
+        args.append(t_to)
+    if t_from is not None:
+        q += " AND t_end >= ?"
+        args.append(t_from)
+    q += " ORDER BY seq"
+    for codec, data in conn.execute(q, args):
+        for e in decode_chunk(codec, data):
+            ts = e["timestamp"]
+            if t_from is not None and ts < t_from:
+                continue
+            if t_to is not None and ts > t_to:
+                return
+            yield e
+
+
+def iter_events_from_index(conn: sqlite3.Connection, session_id: str, first_index: int = 0) -> Iterator[tuple[int, dict]]:
+    """``(index, event)`` pairs from event number ``first_index`` on."""
+    q = (
+        "SELECT first_index, codec, data FROM event_chunks WHERE session_id = ?"
+        " AND first_index + n_events > ? ORDER BY seq"
+    )
+    for start, codec, data in conn.execute(q, (session_id, first_index)):
+        for k, e in enumerate(decode_chunk(codec, data)):
+            i = start + k
+            if i >= first_index:
+                yield i, e

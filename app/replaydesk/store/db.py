@@ -1,0 +1,58 @@
+"""Opening the store: where it lives, and the connection settings it needs.
+
+WAL lets the GUI read while the single import writer commits; foreign keys
+make replacing a session one DELETE; ``synchronous=NORMAL`` is durable across
+application crashes under WAL (only an OS crash can lose the last commit,
+never corrupt the file).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from .schema import upgrade
+
+ENV_DB = "REPLAYDESK_DB"
+
+
+def default_db_path() -> Path:
+    """``--db`` wins, then ``$REPLAYDESK_DB``, then the user data directory."""
+    env = os.environ.get(ENV_DB)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("ReplayDesk", "ReplayDesk")) / "replaydesk.db"
+
+
+def open_store(path: str | os.PathLike | None = None, *, readonly: bool = False) -> Database:
+    """Open (creating and upgrading when needed) the store at ``path``.
+
+    ``":memory:"`` gives a private in-memory store (tests).
+    """
+    if path is None:
+        path = default_db_path()
+    if str(path) == ":memory:":
+        conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    else:
+        p = Path(path)
+        if readonly:
+            if not p.exists():
+                raise FileNotFoundError(f"no store at {p}")
+            conn = sqlite3.connect(f"file:{p}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+        else:
+            p.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(p, isolation_level=None, check_same_thread=False, timeout=30)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 30000")
+    if not readonly:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+    db = Database(conn)
+    if not readonly:
+        upgrade(db)
+    return db

@@ -1,0 +1,355 @@
+"""Import archives into the store: streaming, per-session atomic, idempotent.
+
+Guarantees (tested):
+  * one session in memory at a time (its bytes plus one batch of events);
+  * each session is written in one transaction: a crash or kill at any moment
+    leaves only whole sessions and an intact database;
+  * the same content imported twice is skipped (content hash); a session
+    whose id exists with other content replaces it;
+  * bad input never raises out of :func:`import_paths`: each unreadable file
+    or session becomes one ``rejected`` line naming it and the problem.
+
+This module is the single writer: the GUI runs :func:`import_paths` on its one
+write worker, never alongside another writer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import orjson
+from sqlite_utils import Database
+
+from ..formats import DEFAULT_LIMITS, FormatError, Limits, Normalizer, Rejected, decode, iter_sources
+from ..formats.decode import EventStream
+from ..formats.sources import SessionSource
+from ..formats.useragent import parse_user_agent
+from .chunks import ChunkWriter
+from .summary import SessionSummary
+
+log = logging.getLogger(__name__)
+
+
+class Cancelled(Exception):
+    """Raised inside the import when the caller's cancel check says stop."""
+
+
+@dataclass
+class ImportProgress:
+    bytes_done: int
+    bytes_total: int
+    sessions_done: int
+    sessions_total: int
+    label: str
+
+    @property
+    def fraction(self) -> float:
+        return min(1.0, self.bytes_done / self.bytes_total) if self.bytes_total else 1.0
+
+
+@dataclass
+class ImportReport:
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    cancelled: bool = False
+    bytes_read: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected and not self.cancelled
+
+    def summary_line(self) -> str:
+        s = (
+            f"{len(self.added)} added, {len(self.replaced)} replaced, {len(self.skipped)} skipped, "
+            f"{len(self.rejected)} rejected"
+        )
+        if self.warnings:
+            s += f", {len(self.warnings)} warning(s)"
+        if self.cancelled:
+            s += " (cancelled)"
+        return s
+
+
+ProgressFn = Callable[[ImportProgress], None]
+
+
+def import_paths(
+    db: Database,
+    paths: list,
+    *,
+    progress: ProgressFn | None = None,
+    cancel: Callable[[], bool] | None = None,
+    on_session: Callable[[str], None] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> ImportReport:
+    """Import every session found in ``paths``. Never raises for bad input."""
+    t0 = time.perf_counter()
+    report = ImportReport()
+    sources = list(iter_sources(paths, limits))
+    total = sum(s.size for s in sources if isinstance(s, SessionSource))
+    n_total = sum(1 for s in sources if isinstance(s, SessionSource))
+    done_bytes = 0
+    done = 0
+    for src in sources:
+        if isinstance(src, Rejected):
+            report.rejected.append((src.label, src.reason))
+            continue
+        if cancel is not None and cancel():
+            report.cancelled = True
+            break
+
+        def tick(frac: float, _src=src, _base=done_bytes, _done=done) -> None:
+            if progress is not None:
+                progress(ImportProgress(_base + int(_src.size * frac), total, _done, n_total, _src.label))
+
+        tick(0.0)
+        try:
+            _import_source(db, src, report, tick, cancel, on_session, limits)
+        except Cancelled:
+            report.cancelled = True
+            break
+        except FormatError as exc:
+            report.rejected.append((src.label, str(exc)))
+        except MemoryError:
+            report.rejected.append((src.label, "too large to import with the memory available"))
+        except OSError as exc:
+            report.rejected.append((src.label, f"cannot read ({exc.strerror or exc})"))
+        except Exception as exc:  # noqa: BLE001 - one bad session must not stop the rest
+            log.exception("unexpected error importing %s", src.label)
+            report.rejected.append((src.label, f"internal error: {type(exc).__name__}: {exc}"))
+        done_bytes += src.size
+        done += 1
+        report.bytes_read = done_bytes
+        if progress is not None:
+            progress(ImportProgress(done_bytes, total, done, n_total, src.label))
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _session_id(meta: dict | None, stream: EventStream, src: SessionSource) -> str:
+    if meta:
+        for key in ("id", "session_id", "sessionId"):
+            v = meta.get(key)
+            if isinstance(v, (str, int)) and str(v).strip():
+                base = str(v).strip()
+                break
+        else:
+            base = None
+    else:
+        base = None
+    sid = stream.session_id
+    if sid and sid.startswith("#w"):
+        return f"{base or src.default_id}{sid}"
+    return base or sid or src.default_id
+
+
+def _import_source(db, src: SessionSource, report: ImportReport, tick, cancel, on_session, limits: Limits) -> None:
+    raw = src.read_events()
+    meta, meta_warning = src.meta()
+    h = hashlib.blake2b(raw, digest_size=16)
+    if meta is not None:
+        h.update(orjson.dumps(meta, option=orjson.OPT_SORT_KEYS))
+    digest = h.hexdigest()
+    conn = db.conn
+    existing = [r[0] for r in conn.execute("SELECT id FROM sessions WHERE content_hash = ? OR content_hash LIKE ?", (digest, digest + "#%"))]
+    if existing:
+        report.skipped.extend(existing)
+        return
+    streams = decode(raw, src.label)
+    for k, stream in enumerate(streams):
+        sid = _session_id(meta, stream, src)
+        chash = digest if k == 0 else f"{digest}#{k + 1}"
+        try:
+            replaced, warnings = _store_stream(db, stream, sid, meta, src, chash, tick, cancel, limits, raw_len=len(raw))
+        except FormatError as exc:
+            report.rejected.append((f"{src.label} (session {sid})", str(exc)))
+            continue
+        if meta_warning:
+            warnings.insert(0, meta_warning)
+        (report.replaced if replaced else report.added).append(sid)
+        for w in warnings:
+            report.warnings.append((f"{src.label} (session {sid})", w))
+        if on_session is not None:
+            on_session(sid)
+
+
+def _store_stream(db, stream, sid, meta, src, chash, tick, cancel, limits, raw_len) -> tuple[bool, list[str]]:
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        replaced = _delete_session(conn, sid)
+        summary, writer, norm, resorted = _write_events(conn, stream, sid, tick, cancel, limits, raw_len)
+        if summary.event_count == 0:
+            raise FormatError("no usable events" + (f" ({norm.problem_line()})" if norm.dropped else ""))
+        if summary.full_snapshots == 0:
+            raise FormatError("no FullSnapshot (type 2) event: the session cannot be replayed")
+        warnings = list(dict.fromkeys(stream.warnings))
+        if norm.dropped:
+            warnings.append(norm.problem_line())
+        if resorted:
+            warnings.append(f"timestamps went backwards {resorted} time(s); events were re-sorted by time")
+        if norm.seconds:
+            warnings.append("timestamps were in seconds; converted to milliseconds")
+        if summary.unknown:
+            kinds = ", ".join(f"{k} x{v}" for k, v in sorted(summary.unknown.items()))
+            warnings.append(f"kept events of unknown type ({kinds}); replay and analysis skip them")
+        _insert_session(conn, sid, src, meta, stream, summary, writer, chash, warnings)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return replaced, warnings
+
+
+def _delete_session(conn, sid: str) -> bool:
+    conn.execute("DELETE FROM session_search WHERE session_id = ?", (sid,))
+    return conn.execute("DELETE FROM sessions WHERE id = ?", (sid,)).rowcount > 0
+
+
+def _write_events(conn, stream: EventStream, sid, tick, cancel, limits, raw_len):
+    """Stream events into chunks; fall back to an in-memory sort if needed."""
+    summary = SessionSummary()
+    writer = ChunkWriter(conn, sid)
+    norm = Normalizer(limits)
+    last = None
+    consumed = 0
+    total_items = max(1, raw_len // 700)  # ~700 bytes per event: a progress estimate
+    unsorted = False
+    for items in stream.batches():
+        if cancel is not None and cancel():
+            raise Cancelled()
+        events, _ = norm.batch(items)
+        add, write = summary.add, writer.add
+        for e in events:
+            ts = e["timestamp"]
+            if last is not None and ts < last:
+                unsorted = True
+                break
+            last = ts
+            add(e)
+            write(e)
+        if unsorted:
+            break
+        consumed += len(items)
+        if total_items:
+            tick(min(0.99, consumed / total_items))
+    if not unsorted:
+        writer.flush()
+        return summary, writer, norm, 0
+    # Rare: out-of-order events. Start again holding the session in memory,
+    # sort stably by time (Meta stays before its FullSnapshot) and rewrite.
+    conn.execute("DELETE FROM event_chunks WHERE session_id = ?", (sid,))
+    norm = Normalizer(limits)
+    events: list[dict] = []
+    for items in stream.batches():
+        if cancel is not None and cancel():
+            raise Cancelled()
+        events.extend(norm.batch(items)[0])
+    backwards = sum(1 for a, b in zip(events, events[1:]) if b["timestamp"] < a["timestamp"])
+    events.sort(key=lambda e: e["timestamp"])
+    summary = SessionSummary()
+    writer = ChunkWriter(conn, sid)
+    for e in events:
+        summary.add(e)
+        writer.add(e)
+    writer.flush()
+    return summary, writer, norm, backwards
+
+
+def _person(meta: dict | None, stream: EventStream) -> tuple[str | None, str | None, str | None]:
+    uid = email = name = None
+    user = (meta or {}).get("user")
+    if isinstance(user, dict):
+        uid, email, name = user.get("id"), user.get("email"), user.get("name")
+    for key, val in (("userId", "uid"), ("user_id", "uid"), ("email", "email")):
+        v = (meta or {}).get(key)
+        if isinstance(v, (str, int)):
+            if val == "uid":
+                uid = uid or v
+            else:
+                email = email or v
+    p = stream.person
+    if isinstance(p, dict):
+        props = p.get("properties") if isinstance(p.get("properties"), dict) else {}
+        ids = p.get("distinct_ids") if isinstance(p.get("distinct_ids"), list) else []
+        uid = uid or (ids[0] if ids else None) or p.get("uuid") or p.get("id")
+        email = email or props.get("email") or props.get("$email")
+        name = name or p.get("name") or props.get("name")
+    s = lambda v: str(v) if v not in (None, "") else None  # noqa: E731
+    return s(uid), s(email), s(name)
+
+
+def _insert_session(conn, sid, src, meta, stream, summary: SessionSummary, writer: ChunkWriter, chash, warnings) -> None:
+    m = meta or {}
+    ua_str = m.get("userAgent") or m.get("user_agent")
+    dev = m.get("device") if isinstance(m.get("device"), dict) else {}
+    ua = parse_user_agent(ua_str if isinstance(ua_str, str) else None, is_mobile=dev.get("isMobile"))
+    device = ua.device
+    vw, vh = summary.first_viewport or (None, None)
+    if device == "unknown":
+        if dev.get("isMobile"):
+            device = "mobile"
+        elif vw:
+            device = "mobile" if vw <= 500 else ("tablet" if vw <= 1024 and summary.touches else "desktop")
+    uid, email, name = _person(meta, stream)
+    pages = summary.pages
+    conn.execute(
+        "INSERT INTO sessions (id, source, started_at, ended_at, duration_ms, active_ms, user_id, user_email, user_name,"
+        " user_agent, browser, os, device, viewport_width, viewport_height, page_count, entry_url, exit_url,"
+        " event_count, click_count, error_count, chunk_count, events_bytes, content_hash, warnings, meta, imported_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            sid,
+            src.label,
+            summary.first_ts,
+            summary.last_ts,
+            summary.duration_ms,
+            summary.active_ms,
+            uid,
+            email,
+            name,
+            ua_str if isinstance(ua_str, str) else None,
+            f"{ua.browser} {ua.browser_version}".strip() if ua_str else None,
+            ua.os if ua_str else None,
+            device,
+            vw,
+            vh,
+            len(pages),
+            pages[0].url if pages else None,
+            pages[-1].url if pages else None,
+            summary.event_count,
+            len(summary.clicks),
+            summary.error_count,
+            writer.seq,
+            writer.stored_total,
+            chash,
+            orjson.dumps(warnings).decode() if warnings else None,
+            orjson.dumps(meta).decode() if meta else None,
+            datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        ),
+    )
+    conn.executemany(
+        "INSERT INTO pages (session_id, seq, url, t_enter, t_leave, viewport_width, viewport_height) VALUES (?,?,?,?,?,?,?)",
+        [(sid, p.seq, p.url, p.t_enter, p.t_leave, p.width, p.height) for p in pages],
+    )
+    conn.executemany(
+        "INSERT INTO interactions (session_id, t, kind, x, y, scroll_x, scroll_y, url, viewport_width, viewport_height,"
+        " target_id, page_seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        [(sid, *c) for c in summary.clicks],
+    )
+    conn.executemany(
+        "INSERT INTO console (session_id, t, level, message, trace, url) VALUES (?,?,?,?,?,?)",
+        [(sid, *c) for c in summary.console],
+    )
+    urls = " ".join(dict.fromkeys(p.url for p in pages))
+    people = " ".join(x for x in (uid, email, name) if x)
+    conn.execute("INSERT INTO session_search (session_id, urls, people) VALUES (?,?,?)", (sid, urls, people))

@@ -1,0 +1,110 @@
+"""Ingest benchmark: throughput against the orjson ceiling, store size, memory.
+
+    python -m bench.bench_ingest [--mb 300] [--long-minutes 60] [--keep]
+
+Generates the archive (bench/out/ingest-archive, reused when present), then
+prints, from one run on this machine:
+  * ingest MB/s (JSON bytes / wall time of ``replaydesk import`` core) and the
+    MB/s of bare ``orjson.loads`` over the same bytes (the ceiling);
+  * store size against the raw JSON and against gzip -6 of it;
+  * peak RSS of the importing process, minus its RSS before importing,
+    against the largest session's JSON.
+The import runs in a child process so its peak RSS is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+import zlib
+from pathlib import Path
+
+import orjson
+
+from .generate import generate
+
+OUT = Path(__file__).resolve().parent / "out"
+
+_CHILD = r"""
+import json, sys, time
+sys.path.insert(0, sys.argv[3])
+from replaydesk.store import open_store, import_paths
+
+def status(key):
+    # VmHWM is per address space (reset by exec), unlike ru_maxrss
+    for line in open("/proc/self/status"):
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+
+base = status("VmRSS")
+db = open_store(sys.argv[1])
+t = time.perf_counter()
+r = import_paths(db, [sys.argv[2]])
+dt = time.perf_counter() - t
+db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+peak = status("VmHWM")
+print(json.dumps({"seconds": dt, "added": len(r.added), "rejected": r.rejected, "base_kb": base, "peak_kb": peak}))
+"""
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mb", type=float, default=300)
+    ap.add_argument("--long-minutes", type=float, default=60)
+    ap.add_argument("--out", type=Path, default=OUT)
+    a = ap.parse_args()
+    arch = a.out / "ingest-archive"
+    stamp = arch / ".generated"
+    want = f"{a.mb}:{a.long_minutes}"
+    if not stamp.exists() or stamp.read_text() != want:
+        import shutil
+
+        shutil.rmtree(arch, ignore_errors=True)
+        t = time.perf_counter()
+        s = generate(arch, a.mb, a.long_minutes)
+        stamp.write_text(want)
+        print(f"generated {s['sessions']} sessions, {s['bytes'] / 1e6:.1f} MB in {time.perf_counter() - t:.1f} s")
+    files = sorted(arch.glob("*/events.json"))
+    sizes = [f.stat().st_size for f in files]
+    total = sum(sizes)
+    largest = max(sizes)
+    # ceiling: bare orjson.loads over the same bytes (files read first)
+    load_s = 0.0
+    gz = 0
+    gz_s = 0.0
+    for f in files:
+        b = f.read_bytes()
+        t = time.perf_counter()
+        orjson.loads(b)
+        load_s += time.perf_counter() - t
+        t = time.perf_counter()
+        gz += len(zlib.compress(b, 6))
+        gz_s += time.perf_counter() - t
+    db = a.out / "ingest-store.db"
+    for p in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+        p.unlink(missing_ok=True)
+    app_dir = str(Path(__file__).resolve().parents[1] / "app")
+    proc = subprocess.run([sys.executable, "-c", _CHILD, str(db), str(arch), app_dir], capture_output=True, text=True, check=True)
+    r = json.loads(proc.stdout.strip().splitlines()[-1])
+    store = db.stat().st_size
+    mb = total / 1e6
+    ingest = mb / r["seconds"]
+    ceiling = mb / load_s
+    peak = r["peak_kb"] * 1024
+    base = r["base_kb"] * 1024
+    print(f"archive: {len(files)} sessions, {mb:.1f} MB JSON, largest session {largest / 1e6:.1f} MB")
+    print(f"ingest: {r['seconds']:.1f} s = {ingest:.1f} MB/s; orjson.loads ceiling {ceiling:.1f} MB/s; ratio {ingest / ceiling:.0%} (target >= 30%)")
+    print(f"  ({r['added']} sessions added, {len(r['rejected'])} rejected)")
+    print(f"store: {store / 1e6:.1f} MB = {store / total:.1%} of raw JSON; gzip -6 {gz / 1e6:.1f} MB ({gz / total:.1%}, {mb / gz_s:.0f} MB/s); store/gzip = {store / gz:.2f} (target <= 1.00)")
+    print(
+        f"memory: peak RSS {peak / 1e6:.0f} MB, before import {base / 1e6:.0f} MB, growth {(peak - base) / 1e6:.0f} MB"
+        f" = {(peak - base) / largest:.2f}x the largest session (target < 3x); peak/largest {peak / largest:.2f}x"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""Shared test fixtures.
+
+Qt/WebEngine environment is set here, before anything imports PySide6: CI
+runs as root, and without a disabled Chromium sandbox QtWebEngine kills the
+pytest process with exit 1 and no output.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu")
+
+from pathlib import Path  # noqa: E402
+
+import orjson  # noqa: E402
+import pytest  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def corpus_dir() -> Path:
+    if not (CORPUS / "archive-demo.zip").is_file():
+        pytest.fail(f"the shared corpus is missing: expected it at {CORPUS} (CI lays ../shared beside the checkout)")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    return corpus_dir()
+
+
+@pytest.fixture(scope="session")
+def corpus_sessions(corpus) -> list[Path]:
+    return sorted(p for p in corpus.iterdir() if p.is_dir() and p.name.startswith("ses_"))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_store_env(tmp_path, monkeypatch):
+    """Never touch the developer's real store or log directory."""
+    monkeypatch.setenv("REPLAYDESK_DB", str(tmp_path / "default-store.db"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
+
+
+@pytest.fixture
+def fresh_db():
+    from replaydesk.store import open_store
+
+    db = open_store(":memory:")
+    yield db
+    db.conn.close()
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "store.db"
+
+
+@pytest.fixture(scope="session")
+def seeded_db_path(tmp_path_factory, corpus) -> Path:
+    """A store holding the nine corpus sessions (built once per run)."""
+    from replaydesk.store import import_paths, open_store
+
+    p = tmp_path_factory.mktemp("seeded") / "store.db"
+    db = open_store(p)
+    report = import_paths(db, [corpus / "archive-demo.zip"])
+    assert len(report.added) == 9, report.rejected
+    db.conn.close()
+    return p
+
+
+@pytest.fixture
+def seeded_db(seeded_db_path, tmp_path):
+    import shutil
+
+    from replaydesk.store import open_store
+
+    p = tmp_path / "seeded.db"
+    shutil.copy(seeded_db_path, p)
+    db = open_store(p)
+    yield db
+    db.conn.close()
+
+
+def load_events(session_dir: Path) -> list[dict]:
+    return orjson.loads((session_dir / "events.json").read_bytes())
+
+
+def load_meta(session_dir: Path) -> dict:
+    return orjson.loads((session_dir / "meta.json").read_bytes())
