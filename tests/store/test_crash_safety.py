@@ -34,6 +34,8 @@ def _check_store(path) -> int:
         assert orphans == 0
         n = conn.execute("SELECT count(*) FROM sessions").fetchone()[0]
         assert conn.execute("SELECT count(*) FROM session_search").fetchone()[0] == n
+        assert conn.execute("SELECT count(*) FROM session_details").fetchone()[0] == n
+        assert conn.execute("SELECT count(*) FROM session_urls WHERE session_rowid NOT IN (SELECT rowid FROM sessions)").fetchone()[0] == 0
         return n
     finally:
         conn.close()

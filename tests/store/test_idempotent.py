@@ -40,6 +40,7 @@ def test_changed_session_replaces_old_version(tmp_path, fresh_db, corpus):
     assert len(list(iter_events(fresh_db.conn, "ses_6ef7552cd34d"))) == len(events)
     assert fresh_db.conn.execute("SELECT count(*) FROM sessions").fetchone()[0] == 1
     assert fresh_db.conn.execute("SELECT count(*) FROM session_search").fetchone()[0] == 1
+    assert fresh_db.conn.execute("SELECT count(*) FROM session_urls").fetchone()[0] == 1
 
 
 def test_progress_reports_bytes_and_sessions(fresh_db, corpus):

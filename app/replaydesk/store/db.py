@@ -49,6 +49,9 @@ def open_store(path: str | os.PathLike | None = None, *, readonly: bool = False)
             conn = sqlite3.connect(p, isolation_level=None, check_same_thread=False, timeout=30)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 30000")
+    # list queries over 100,000 sessions walk indexes and rows: keep them hot
+    conn.execute("PRAGMA cache_size = -65536")
+    conn.execute("PRAGMA mmap_size = 268435456")
     if not readonly:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")

@@ -211,8 +211,13 @@ def _store_stream(db, stream, sid, meta, src, chash, tick, cancel, limits, raw_l
 
 
 def _delete_session(conn, sid: str) -> bool:
-    conn.execute("DELETE FROM session_search WHERE session_id = ?", (sid,))
-    return conn.execute("DELETE FROM sessions WHERE id = ?", (sid,)).rowcount > 0
+    row = conn.execute("SELECT rowid FROM sessions WHERE id = ?", (sid,)).fetchone()
+    if row is None:
+        return False
+    conn.execute("DELETE FROM session_search WHERE rowid = ?", (row[0],))
+    conn.execute("DELETE FROM session_urls WHERE session_rowid = ?", (row[0],))
+    conn.execute("DELETE FROM sessions WHERE rowid = ?", (row[0],))
+    return True
 
 
 def _write_events(conn, stream: EventStream, sid, tick, cancel, limits, raw_len):
@@ -302,14 +307,13 @@ def _insert_session(conn, sid, src, meta, stream, summary: SessionSummary, write
             device = "mobile" if vw <= 500 else ("tablet" if vw <= 1024 and summary.touches else "desktop")
     uid, email, name = _person(meta, stream)
     pages = summary.pages
-    conn.execute(
-        "INSERT INTO sessions (id, source, started_at, ended_at, duration_ms, active_ms, user_id, user_email, user_name,"
-        " user_agent, browser, os, device, viewport_width, viewport_height, page_count, entry_url, exit_url,"
-        " event_count, click_count, error_count, chunk_count, events_bytes, content_hash, warnings, meta, imported_at)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    cur = conn.execute(
+        "INSERT INTO sessions (id, started_at, ended_at, duration_ms, active_ms, user_id, user_email, user_name,"
+        " browser, os, device, viewport_width, viewport_height, page_count, entry_url, exit_url,"
+        " event_count, click_count, error_count, chunk_count, events_bytes, content_hash, imported_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             sid,
-            src.label,
             summary.first_ts,
             summary.last_ts,
             summary.duration_ms,
@@ -317,7 +321,6 @@ def _insert_session(conn, sid, src, meta, stream, summary: SessionSummary, write
             uid,
             email,
             name,
-            ua_str if isinstance(ua_str, str) else None,
             f"{ua.browser} {ua.browser_version}".strip() if ua_str else None,
             ua.os if ua_str else None,
             device,
@@ -332,9 +335,18 @@ def _insert_session(conn, sid, src, meta, stream, summary: SessionSummary, write
             writer.seq,
             writer.stored_total,
             chash,
+            datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        ),
+    )
+    rowid = cur.lastrowid
+    conn.execute(
+        "INSERT INTO session_details (id, source, user_agent, warnings, meta) VALUES (?,?,?,?,?)",
+        (
+            sid,
+            src.label,
+            ua_str if isinstance(ua_str, str) else None,
             orjson.dumps(warnings).decode() if warnings else None,
             orjson.dumps(meta).decode() if meta else None,
-            datetime.now(timezone.utc).isoformat(timespec="seconds"),
         ),
     )
     conn.executemany(
@@ -350,6 +362,10 @@ def _insert_session(conn, sid, src, meta, stream, summary: SessionSummary, write
         "INSERT INTO console (session_id, t, level, message, trace, url) VALUES (?,?,?,?,?,?)",
         [(sid, *c) for c in summary.console],
     )
-    urls = " ".join(dict.fromkeys(p.url for p in pages))
+    for url in dict.fromkeys(p.url for p in pages):
+        conn.execute("INSERT INTO urls (url) VALUES (?) ON CONFLICT (url) DO NOTHING", (url,))
+        conn.execute(
+            "INSERT OR IGNORE INTO session_urls (url_id, session_rowid) SELECT id, ? FROM urls WHERE url = ?", (rowid, url)
+        )
     people = " ".join(x for x in (uid, email, name) if x)
-    conn.execute("INSERT INTO session_search (session_id, urls, people) VALUES (?,?,?)", (sid, urls, people))
+    conn.execute("INSERT INTO session_search (rowid, people) VALUES (?,?)", (rowid, people))

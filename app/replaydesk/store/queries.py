@@ -1,7 +1,7 @@
 """Read side of the store: the filtered session list and one session's detail.
 
-Filters and sorting happen in SQL (indexed columns, trigram FTS5 for "URL
-contains" and user search) so the list stays fast with 100,000 sessions; the
+Filters and sorting happen in SQL (indexed columns; "URL contains" matched
+against the distinct URLs, user search through trigram FTS5) so the list stays fast with 100,000 sessions; the
 GUI model asks for ids in order and fetches rows lazily by id.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time, timezone
 
+import numpy as np
 import orjson
 from sqlite_utils import Database
 
@@ -29,7 +30,7 @@ SORT_COLUMNS = {
 }
 
 LIST_COLUMNS = (
-    "id, started_at, ended_at, duration_ms, active_ms, user_id, user_email, user_name, browser, os, device,"
+    "rowid AS rowid, id, started_at, ended_at, duration_ms, active_ms, user_id, user_email, user_name, browser, os, device,"
     " viewport_width, viewport_height, page_count, entry_url, exit_url, event_count, click_count, error_count"
 )
 
@@ -92,11 +93,15 @@ class SessionFilter:
         if self.min_clicks is not None:
             where.append("s.click_count >= ?")
             args.append(self.min_clicks)
-        for column, text in (("urls", self.url), ("people", self.user)):
-            if text:
-                clause, a = _contains(column, text)
-                where.append(clause)
-                args.extend(a)
+        if self.url:
+            where.append(
+                "+s.rowid IN (SELECT su.session_rowid FROM urls u JOIN session_urls su ON su.url_id = u.id"
+                " WHERE u.url LIKE ? ESCAPE '\\')"
+            )
+            args.append(f"%{_like_escape(self.url)}%")
+        if self.user:
+            where.append("+s.rowid IN (SELECT rowid FROM session_search WHERE people LIKE ? ESCAPE '\\')")
+            args.append(f"%{_like_escape(self.user)}%")
         return (" AND ".join(where) or "1"), args
 
 
@@ -104,24 +109,12 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _contains(column: str, text: str) -> tuple[str, list]:
-    """Case-insensitive substring match; indexed by the trigram FTS table.
-
-    Trigram indexes need 3+ characters; shorter needles scan (still correct).
-    """
-    pattern = f"%{_like_escape(text)}%"
-    return (
-        f"s.id IN (SELECT session_id FROM session_search WHERE {column} LIKE ? ESCAPE '\\')",
-        [pattern],
-    )
-
-
 def _order(sort: str, descending: bool) -> str:
     expr = SORT_COLUMNS.get(sort)
     if expr is None:
         raise ValueError(f"cannot sort by {sort!r}; choose one of {', '.join(SORT_COLUMNS)}")
     d = "DESC" if descending else "ASC"
-    return f"{expr} {d}, s.id {d}"
+    return f"{expr} {d}, s.rowid {d}"
 
 
 def session_ids(db: Database, flt: SessionFilter = SessionFilter(), sort: str = "started_at", descending: bool = True) -> list[str]:
@@ -129,6 +122,31 @@ def session_ids(db: Database, flt: SessionFilter = SessionFilter(), sort: str = 
     where, args = flt.to_sql()
     q = f"SELECT s.id FROM sessions s WHERE {where} ORDER BY {_order(sort, descending)}"
     return [r[0] for r in db.conn.execute(q, args)]
+
+
+def session_rowids(db: Database, flt: SessionFilter = SessionFilter(), sort: str = "started_at", descending: bool = True) -> list[int]:
+    """Rowids of matching sessions in display order: what list models hold.
+
+    Fetched as one comma-joined string (the ordered subquery feeds the
+    aggregate in order) and parsed by numpy: a third faster than stepping
+    100,000 Python tuples, which matters for filter-as-you-type.
+    """
+    where, args = flt.to_sql()
+    q = f"SELECT group_concat(rowid) FROM (SELECT s.rowid FROM sessions s WHERE {where} ORDER BY {_order(sort, descending)})"
+    text = db.conn.execute(q, args).fetchone()[0]
+    if not text:
+        return []
+    return np.fromstring(text, dtype=np.int64, sep=",").tolist()
+
+
+def sessions_by_rowid(db: Database, rowids: list[int]) -> dict[int, dict]:
+    out: dict[int, dict] = {}
+    for i in range(0, len(rowids), 500):
+        part = rowids[i : i + 500]
+        q = f"SELECT {LIST_COLUMNS} FROM sessions s WHERE s.rowid IN ({','.join('?' * len(part))})"
+        for row in _rows(db.conn.execute(q, part)):
+            out[row["rowid"]] = row
+    return out
 
 
 def count_sessions(db: Database, flt: SessionFilter = SessionFilter()) -> int:
@@ -170,7 +188,13 @@ def sessions_by_id(db: Database, ids: list[str]) -> dict[str, dict]:
 
 def session_info(db: Database, session_id: str) -> dict | None:
     """One session with its pages, clicks and console errors."""
-    rows = _rows(db.conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)))
+    rows = _rows(
+        db.conn.execute(
+            "SELECT s.*, d.source, d.user_agent, d.warnings, d.meta FROM sessions s"
+            " JOIN session_details d ON d.id = s.id WHERE s.id = ?",
+            (session_id,),
+        )
+    )
     if not rows:
         return None
     s = rows[0]

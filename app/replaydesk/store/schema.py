@@ -20,9 +20,11 @@ def m001_initial(db: Database) -> None:
     _run(
         db,
         """
+        -- One lean row per session: everything the list shows, sorts and
+        -- filters on. Bulky per-session text lives in session_details so
+        -- list queries over 100,000 sessions touch few pages.
         CREATE TABLE sessions (
-            id TEXT PRIMARY KEY,
-            source TEXT NOT NULL,
+            id TEXT NOT NULL UNIQUE,
             started_at INTEGER NOT NULL,
             ended_at INTEGER NOT NULL,
             duration_ms INTEGER NOT NULL,
@@ -30,7 +32,6 @@ def m001_initial(db: Database) -> None:
             user_id TEXT,
             user_email TEXT,
             user_name TEXT,
-            user_agent TEXT,
             browser TEXT,
             os TEXT,
             device TEXT NOT NULL DEFAULT 'unknown',
@@ -45,14 +46,32 @@ def m001_initial(db: Database) -> None:
             chunk_count INTEGER NOT NULL,
             events_bytes INTEGER NOT NULL,
             content_hash TEXT NOT NULL,
-            warnings TEXT,
-            meta TEXT,
             imported_at TEXT NOT NULL
         );
-        CREATE INDEX sessions_started ON sessions(started_at);
+        -- one index per sortable column: ORDER BY col, rowid walks the index.
+        -- The default order (newest first) gets a covering index with every
+        -- numeric filter column, so filtering it never touches table rows.
+        CREATE INDEX sessions_started ON sessions(
+            started_at, device, error_count, duration_ms, click_count, viewport_width, active_ms, page_count
+        );
         CREATE INDEX sessions_duration ON sessions(duration_ms);
+        CREATE INDEX sessions_active ON sessions(active_ms);
+        CREATE INDEX sessions_user ON sessions(COALESCE(user_email, user_id, ''));
+        CREATE INDEX sessions_entry ON sessions(entry_url);
+        CREATE INDEX sessions_pages ON sessions(page_count);
+        CREATE INDEX sessions_clicks ON sessions(click_count);
+        CREATE INDEX sessions_errors ON sessions(error_count);
+        CREATE INDEX sessions_device ON sessions(device);
+        CREATE INDEX sessions_viewport ON sessions(viewport_width);
         CREATE INDEX sessions_hash ON sessions(content_hash);
-        CREATE INDEX sessions_device ON sessions(device, started_at);
+
+        CREATE TABLE session_details (
+            id TEXT PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+            source TEXT NOT NULL,
+            user_agent TEXT,
+            warnings TEXT,
+            meta TEXT
+        );
 
         CREATE TABLE pages (
             session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
@@ -107,9 +126,23 @@ def m001_initial(db: Database) -> None:
         );
         CREATE INDEX console_session ON console(session_id, t);
 
-        -- URL and user search: trigram FTS5 makes "contains" filters indexed.
+        -- "Visited a URL containing ...": a site has few distinct URLs, so
+        -- match the distinct URLs first, then walk to sessions by index.
+        CREATE TABLE urls (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE
+        );
+        CREATE TABLE session_urls (
+            url_id INTEGER NOT NULL,
+            session_rowid INTEGER NOT NULL,
+            PRIMARY KEY (url_id, session_rowid)
+        ) WITHOUT ROWID;
+        CREATE INDEX session_urls_session ON session_urls(session_rowid);
+
+        -- User search (id, e-mail, name): trigram FTS5 makes "contains"
+        -- indexed. Its rowid is the session's rowid.
         CREATE VIRTUAL TABLE session_search USING fts5(
-            session_id UNINDEXED, urls, people, tokenize = 'trigram'
+            people, tokenize = 'trigram'
         );
         """
     )

@@ -1,0 +1,1 @@
+"""Qt widgets, models and the replay pane."""

@@ -1,0 +1,95 @@
+"""Typed settings over QSettings (INI format), declared once with defaults.
+
+Every option has a name, a type, a default and a doc string; reading an
+option that was never written gives its default. Tests point the settings at
+a temporary file with :func:`use_settings_file`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    type: type
+    default: Any
+    doc: str
+
+
+OPTIONS = {
+    o.key: o
+    for o in (
+        Option("window/geometry", QByteArray, QByteArray(), "main window geometry"),
+        Option("window/state", QByteArray, QByteArray(), "dock and toolbar layout"),
+        Option("window/centre_splitter", QByteArray, QByteArray(), "replay / timeline split"),
+        Option("list/filter", str, "", "last session filter (JSON)"),
+        Option("list/saved_filters", str, "{}", "saved filters by name (JSON)"),
+        Option("list/sort", str, "started_at", "session list sort column"),
+        Option("list/descending", bool, True, "session list sort order"),
+        Option("list/header", QByteArray, QByteArray(), "session list column widths and order"),
+        Option("files/recent", list, [], "recently opened archives"),
+        Option("files/last_dir", str, "", "folder of the last archive opened"),
+        Option("replay/web_assets", bool, False, "load page assets from the web (off: nothing leaves the machine)"),
+        Option("playback/speed", float, 1.0, "playback speed"),
+        Option("playback/skip_inactivity", bool, True, "jump over inactive stretches"),
+    )
+}
+
+_file: str | None = None
+
+
+def use_settings_file(path: str | None) -> None:
+    """Store settings in ``path`` (INI) instead of the user's config (tests)."""
+    global _file
+    _file = path
+
+
+def _qsettings() -> QSettings:
+    if _file is not None:
+        return QSettings(_file, QSettings.Format.IniFormat)
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "ReplayDesk", "ReplayDesk")
+
+
+class Settings:
+    """``settings.get("list/sort")`` / ``settings.set("list/sort", "duration_ms")``."""
+
+    def __init__(self) -> None:
+        self._q = _qsettings()
+
+    def get(self, key: str) -> Any:
+        opt = OPTIONS[key]
+        if not self._q.contains(key):
+            return opt.default
+        v = self._q.value(key)
+        if opt.type is bool:
+            return v in (True, "true", "1", 1)
+        if opt.type is list:
+            if v is None:
+                return []
+            return list(v) if isinstance(v, (list, tuple)) else [v]
+        if opt.type is QByteArray:
+            return v if isinstance(v, QByteArray) else QByteArray()
+        try:
+            return opt.type(v)
+        except (TypeError, ValueError):
+            return opt.default
+
+    def set(self, key: str, value: Any) -> None:
+        if key not in OPTIONS:
+            raise KeyError(key)
+        self._q.setValue(key, value)
+
+    def sync(self) -> None:
+        self._q.sync()
+
+    def add_recent(self, path: str, limit: int = 10) -> list[str]:
+        recent = [p for p in self.get("files/recent") if p != path]
+        recent.insert(0, path)
+        recent = recent[:limit]
+        self.set("files/recent", recent)
+        return recent

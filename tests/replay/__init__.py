@@ -1,0 +1,1 @@
+"""Tests for replaydesk.replay (DOM mirror, checkpoints, seek)."""

@@ -1,0 +1,32 @@
+"""The layering rules of the design card, checked by import-linter."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_import_contracts_hold():
+    exe = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
+    assert exe, "import-linter is not installed (pip install -e '.[test]')"
+    r = subprocess.run([exe, "--no-cache"], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-2000:]
+    assert "broken" not in r.stdout.lower() or " 0 broken" in r.stdout
+
+
+def test_core_imports_without_qt():
+    code = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path, target=None):\n"
+        "        if name.split('.')[0] in ('PySide6', 'shiboken6', 'pyqtgraph'):\n"
+        "            raise ImportError('Qt is blocked for this check: ' + name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "import replaydesk.formats, replaydesk.store, replaydesk.cli\n"
+        "from replaydesk.store import open_store, import_paths\n"
+        "print('ok')\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr
