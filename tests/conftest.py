@@ -13,6 +13,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu")
 
+# replaydesk:// must be registered before the QApplication exists (pytest-qt
+# creates it on first use), or the replay renderer page cannot load.
+from replaydesk.ui.replay.scheme import register_scheme  # noqa: E402
+
+register_scheme()
+
 from pathlib import Path  # noqa: E402
 
 import orjson  # noqa: E402

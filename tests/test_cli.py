@@ -86,11 +86,9 @@ def test_exit_codes_and_one_line_errors(tmp_path, corpus):
     assert c.returncode == 2 and "Traceback" not in c.stderr and c.stderr.count("\n") == 1
 
 
-def test_demo_command_uses_env_store(tmp_path):
-    store = tmp_path / "env.db"
-    r = run("--demo", env_db=store)
-    assert r.returncode == 0, r.stderr
-    assert store.exists() and "9 session(s)" in r.stdout
+def test_gui_command_rejects_missing_archive_in_one_line(tmp_path):
+    r = run(tmp_path / "missing.zip", db=tmp_path / "s.db")
+    assert r.returncode == 2 and r.stderr.strip() == f"replaydesk: no such file or folder: {tmp_path / 'missing.zip'}"
 
 
 @pytest.mark.parametrize("flag", ["--help", "-h"])

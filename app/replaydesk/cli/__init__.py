@@ -19,6 +19,7 @@ SUBCOMMANDS = {
     "import": commands.cmd_import,
     "sessions": commands.cmd_sessions,
     "info": commands.cmd_info,
+    "render": commands.cmd_render,
 }
 
 
@@ -58,6 +59,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--asc", action="store_true", help="ascending order")
     sp.add_argument("--limit", type=int, metavar="N")
 
+    sp = sub.add_parser("render", help="render a session's viewport at a moment to a PNG (headless)")
+    sp.add_argument("session_id", metavar="SESSION_ID")
+    sp.add_argument("--at", type=int, required=True, metavar="MS", help="milliseconds after the session start")
+    sp.add_argument("-o", "--output", required=True, metavar="FILE", help="PNG file to write")
+    db_arg(sp)
+    sp.add_argument("--web-assets", action="store_true", help="let the page load http(s) assets (off: nothing leaves this machine)")
+
     sp = sub.add_parser("info", help="show one session with its pages, clicks and errors")
     sp.add_argument("session_id", metavar="SESSION_ID")
     db_arg(sp)
@@ -86,19 +94,20 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run_default(argv: list[str]) -> int:
-    """``replaydesk [--demo] [ARCHIVE...] [--db FILE]``.
+    """``replaydesk [--demo] [ARCHIVE...] [--db FILE]``: the analyst's window.
 
-    Until the analyst's window lands this imports the given archives (or the
-    bundled demo) and prints the session list.
+    Archives given on the command line (or the bundled demo) are imported in
+    the window, with its progress bar, as if they had been dropped on it.
     """
-    p = _Parser(prog="replaydesk")
-    p.add_argument("paths", nargs="*", metavar="ARCHIVE")
+    p = _Parser(prog="replaydesk", description="Open the ReplayDesk window (subcommands: import, sessions, info).")
+    p.add_argument("paths", nargs="*", metavar="ARCHIVE", help="archives to import and open")
     p.add_argument("--demo", action="store_true", help="open the bundled demo archive")
-    p.add_argument("--db", metavar="FILE")
+    p.add_argument("--db", metavar="FILE", help="store file (default: $REPLAYDESK_DB or the user data directory)")
+    p.add_argument("--no-crash-dialog", action="store_true", help="report unexpected errors in the log only")
     p.add_argument("--verbose", action="store_true")
     args = p.parse_args(argv)
     try:
-        return commands.run_default(args)
+        return commands.run_gui(args)
     except commands.UserError as exc:
         print(f"replaydesk: {exc}", file=sys.stderr)
         return 2

@@ -195,18 +195,46 @@ def cmd_info(args) -> int:
     return 0
 
 
-def run_default(args) -> int:
+def cmd_render(args) -> int:
+    import os
+
+    db = _open(args, must_exist=True)
+    info = session_info(db, args.session_id)
+    if info is None:
+        raise UserError(f"no session {args.session_id!r} in the store")
+    if not 0 <= args.at <= info["duration_ms"]:
+        raise UserError(f"--at {args.at} is outside the session (0 to {info['duration_ms']} ms)")
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+    from ..ui.replay import register_scheme
+
+    register_scheme()
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(["replaydesk"])  # noqa: F841 - must outlive the render
+    from ..ui.render import render_session_png
+
+    out = render_session_png(db, args.session_id, args.at, args.output, allow_web_assets=args.web_assets)
+    print(f"wrote {out} ({info['viewport_width']}x{info['viewport_height']} viewport at {args.at} ms)")
+    return 0
+
+
+def run_gui(args) -> int:
     from ..resources import demo_archive
 
-    paths = list(args.paths)
+    paths = [str(Path(p).expanduser().resolve()) for p in args.paths]
+    for p in paths:
+        if not Path(p).exists():
+            raise UserError(f"no such file or folder: {p}")
     if args.demo:
         demo = demo_archive()
         if not demo.exists():
             raise UserError(f"the bundled demo archive is missing ({demo})")
         paths.append(str(demo))
-    db = _open(args)
-    code = 0
-    if paths:
-        code, _ = do_import(db, paths)
-    print_sessions(list_sessions(db), as_json=False)
-    return code
+    db_path = Path(args.db).expanduser() if args.db else default_db_path()
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    open_store(db_path).conn.close()  # create/upgrade now: a broken store is a one-line error
+    from ..ui.app import run_gui as start
+
+    return start(paths, db_path, crash_dialog=not args.no_crash_dialog)

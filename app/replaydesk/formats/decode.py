@@ -56,6 +56,15 @@ def decode(buf: bytes, label: str) -> list[EventStream]:
         buf = bytes(buf)
     if not len(buf):
         raise FormatError("the file is empty")
+    if bytes(buf[:3]) == b"\xef\xbb\xbf":
+        # a UTF-8 byte order mark (Notepad, .NET): orjson refuses it, so drop it
+        buf = bytes(buf[3:])
+    if bytes(buf[:2]) in (b"\xff\xfe", b"\xfe\xff"):
+        # UTF-16 with a BOM (what Windows PowerShell's Out-File writes)
+        try:
+            buf = bytes(buf).decode("utf-16").encode("utf-8")
+        except UnicodeError:
+            raise FormatError("not valid text: starts like UTF-16 but does not decode as UTF-16") from None
     c = first_char(buf)
     if c is None:
         raise FormatError("the file holds only whitespace")
@@ -105,6 +114,21 @@ def _more_lines(buf, offset: int) -> bool:
         return False
     nxt = head.lstrip()
     return nxt[:1] in (b"[", b"{", b'"')
+
+
+def _starts_like_lines(buf) -> bool:
+    """One of the first two lines is a whole JSON object and another line follows."""
+    head = bytes(memoryview(buf)[: 1 << 24])
+    lines = [ln for ln in head.split(b"\n", 64)[:64] if ln.strip()][:3]  # blank lines may come between
+    if len(lines) < 2:
+        return False
+    for ln in lines[:2]:
+        try:
+            if isinstance(orjson.loads(ln), dict):
+                return True
+        except orjson.JSONDecodeError:
+            pass
+    return False
 
 
 def _scalar_kind(buf) -> str | None:
@@ -218,16 +242,11 @@ def _object_or_lines(buf: bytes, label: str) -> list[EventStream]:
     try:
         obj = orjson.loads(buf)
     except orjson.JSONDecodeError as exc:
-        # JSON Lines: the first line is a complete value and more lines follow
-        # (decided by content, not by the wording of orjson's message).
-        nl = bytes(buf).find(b"\n")
-        if nl >= 0 and _more_lines(buf, nl):
-            try:
-                orjson.loads(memoryview(buf)[:nl])
-            except orjson.JSONDecodeError:
-                pass
-            else:
-                return _lines(buf, label)
+        # JSON Lines: the first line (or, when that one is damaged, the
+        # second) is a complete object and more lines follow. Decided by
+        # content, not by the wording of orjson's message.
+        if _starts_like_lines(buf):
+            return _lines(buf, label)
         raise FormatError(describe_json_error(exc, buf)) from None
     if not isinstance(obj, dict):
         raise FormatError("JSON of the wrong shape")
@@ -297,23 +316,28 @@ def _split_windows(windows: dict[str, list], label: str, rec_id, person) -> list
 
 def _lines(buf: bytes, label: str) -> list[EventStream]:
     """JSON Lines: events, or PostHog blob lines carrying a window id."""
-    lines = [ln for ln in bytes(buf).split(b"\n") if ln.strip()]
+    # keep each line's number in the file (blank lines count) for messages
+    numbered = [(n, ln) for n, ln in enumerate(bytes(buf).split(b"\n"), start=1) if ln.strip()]
+    lines = [ln for _, ln in numbered]
+    numbers = [n for n, _ in numbered]
     try:
         first = orjson.loads(lines[0])
     except orjson.JSONDecodeError:
         first = None
     if isinstance(first, dict) and "window_id" not in first:
-        return [_event_lines(lines, label)]
+        return [_event_lines(lines, label, numbers)]
     windows: dict[str, list] = {}
     bad: list[str] = []
-    for n, ln in enumerate(lines, start=1):
+    for n, ln in zip(numbers, lines):
         try:
             v = orjson.loads(ln)
         except orjson.JSONDecodeError as exc:
             bad.append(f"line {n}: {describe_json_error(exc)}")
             continue
-        if isinstance(v, list) and len(v) == 2 and isinstance(v[1], (dict, str)):
+        if isinstance(v, list) and len(v) == 2 and isinstance(v[0], (str, int)) and isinstance(v[1], (dict, str)):
             windows.setdefault(str(v[0]), []).append(v[1])
+        elif isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
+            windows.setdefault("", []).extend(v)  # a batch of events on one line
         elif isinstance(v, dict) and isinstance(v.get("data"), list) and "window_id" in v:
             w = str(v.get("window_id"))
             windows.setdefault(w, []).extend(v["data"])
@@ -328,8 +352,11 @@ def _lines(buf: bytes, label: str) -> list[EventStream]:
     return streams
 
 
-def _event_lines(lines: list[bytes], label: str) -> EventStream:
-    """Plain event-per-line JSONL, parsed a few thousand lines at a time."""
+def _event_lines(lines: list[bytes], label: str, numbers: list[int] | None = None) -> EventStream:
+    """Plain event-per-line JSONL, parsed a few thousand lines at a time.
+
+    ``numbers[k]`` is the file line number of ``lines[k]`` (for messages).
+    """
     stream = EventStream(label)
 
     def gen():
@@ -343,12 +370,13 @@ def _event_lines(lines: list[bytes], label: str) -> EventStream:
             except orjson.JSONDecodeError:
                 pass
             items = []
-            for k, ln in enumerate(part, start=i + 1):
+            for k, ln in enumerate(part, start=i):
                 try:
                     items.append(orjson.loads(ln))
                 except orjson.JSONDecodeError as exc:
                     bad += 1
-                    first_bad = first_bad or f"line {k}: {describe_json_error(exc)}"
+                    n = numbers[k] if numbers else k + 1
+                    first_bad = first_bad or f"line {n}: {describe_json_error(exc)}"
             yield items
         if bad:
             stream.warnings.append(f"skipped {bad} unreadable line(s) (first: {first_bad})")

@@ -9,6 +9,8 @@ kept: the replayer skips them, an analyst may still want to see them.
 
 from __future__ import annotations
 
+import re
+
 import orjson
 
 from .compression import unpack_latin1
@@ -20,6 +22,7 @@ _NEEDS_DATA = {2, 3, 4, 5, 6}
 _SECONDS_CUTOFF = 9_999_999_999  # Sentry's rule: timestamps at or below are seconds
 _MAX_TS = 253_402_300_799_999  # 9999-12-31T23:59:59.999Z: beyond this (or SQLite's int64) is junk
 _POSTHOG_MUTATION_FIELDS = ("adds", "removes", "texts", "attributes")
+_READER_NUMBER = re.compile(r"^event #\d+: ")
 
 
 class Normalizer:
@@ -60,8 +63,10 @@ class Normalizer:
             if type(e) is not dict:
                 why = getattr(e, "why", None)
                 if why:
-                    self.dropped += 1
-                    self.first_problem = self.first_problem or why
+                    # a reader's placeholder for an element that did not parse;
+                    # numbered here, where the index counts the whole stream
+                    # (a reader may only know its position within one piece)
+                    self._drop(_READER_NUMBER.sub("", why, count=1))
                 else:
                     self._drop(f"expected an event object, got {type(e).__name__}")
                 changed = True
@@ -127,7 +132,7 @@ class Normalizer:
                         return e
                 except orjson.JSONDecodeError:
                     pass
-            raw = unpack_latin1(s, self.limits.max_session_bytes)
+            raw = unpack_latin1(s, self.limits.max_session_bytes, self.limits.max_ratio)
             e = orjson.loads(raw)
         except (FormatError, orjson.JSONDecodeError) as exc:
             self._drop(f"unreadable packed event ({exc})")
@@ -147,7 +152,7 @@ class Normalizer:
         lim = self.limits.max_session_bytes
         if isinstance(d, str):
             try:
-                e["data"] = orjson.loads(unpack_latin1(d, lim))
+                e["data"] = orjson.loads(unpack_latin1(d, lim, self.limits.max_ratio))
             except orjson.JSONDecodeError as exc:
                 raise FormatError(f"field 'data': {exc}") from None
             return
@@ -158,7 +163,7 @@ class Normalizer:
             v = d.get(f)
             if isinstance(v, str):
                 try:
-                    d[f] = orjson.loads(unpack_latin1(v, lim))
+                    d[f] = orjson.loads(unpack_latin1(v, lim, self.limits.max_ratio))
                 except orjson.JSONDecodeError as exc:
                     raise FormatError(f"field {f!r}: {exc}") from None
 

@@ -89,6 +89,8 @@ def iter_sources(paths: list[str | os.PathLike], limits: Limits = DEFAULT_LIMITS
             yield Rejected(str(path), "permission denied")
         except OSError as exc:
             yield Rejected(str(path), f"cannot read ({exc.strerror or exc})")
+        except Exception as exc:  # noqa: BLE001 - listing one bad path must not stop the others
+            yield Rejected(str(path), f"cannot list its contents ({type(exc).__name__}: {str(exc)[:200]})")
 
 
 def _read_file(path: Path, limits: Limits) -> Callable[[], bytes]:
@@ -98,7 +100,7 @@ def _read_file(path: Path, limits: Limits) -> Callable[[], bytes]:
             raise FormatError(f"file is {size >> 20} MB, over the {limits.max_session_bytes >> 20} MB session limit")
         with open(path, "rb") as f:
             data = f.read()
-        return decompress(data, limits.max_session_bytes, "file")
+        return decompress(data, limits.max_session_bytes, "file", limits.max_ratio)
 
     return read
 
@@ -161,8 +163,9 @@ def _unsafe(name: str) -> bool:
 def _zip_sources(path: Path, limits: Limits) -> Iterator[SessionSource | Rejected]:
     try:
         zf = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as exc:
-        yield Rejected(str(path), f"corrupt zip archive ({exc})")
+    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError) as exc:
+        # ValueError covers a member name flagged UTF-8 that is not UTF-8
+        yield Rejected(str(path), f"corrupt zip archive ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'unreadable'})")
         return
     infos = [i for i in zf.infolist() if not i.is_dir()]
     if len(infos) > limits.max_members:
@@ -235,8 +238,13 @@ def _member_reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -
             raise FormatError(f"corrupt zip member ({exc})") from None
         except (zlib.error, EOFError) as exc:
             raise FormatError(f"corrupt zip member ({exc})") from None
+        except NotImplementedError as exc:
+            raise FormatError(f"zip member uses an unsupported compression method ({exc})") from None
+        except RuntimeError as exc:  # zipfile's "encrypted, password required"
+            what = "encrypted (password-protected) zip member" if "encrypt" in str(exc) else f"unreadable zip member ({exc})"
+            raise FormatError(what) from None
         data = b"".join(parts)
-        return decompress(data, cap, "member")
+        return decompress(data, cap, "member", limits.max_ratio)
 
     return read
 

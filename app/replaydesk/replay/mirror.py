@@ -216,7 +216,7 @@ class Mirror:
         ``href`` str|None, ``viewport`` {width,height}|None, ``scrolls`` {id:{x,y}}
         (document id = window scroll), ``inputs`` {id:{value,isChecked}} (only for
         elements that received Input events), ``mouse`` {x,y,id}|None, ``hover`` id|None,
-        ``focus`` id|None, ``touch_active`` bool, ``selection`` [ranges]|None,
+        ``focus`` id|None, ``focus_pointer`` bool (focused by a pointer press), ``touch_active`` bool, ``selection`` [ranges]|None,
         ``stylesheets`` {style id: [rule text]} (CSSOM-edited sheets only),
         ``adopted`` {sheets:{styleId:[rule text]}, targets:{document/host id:[styleId]}},
         ``canvas`` {id:{image: dataURL|None, mutations:[{type, commands}]}} (commands
@@ -235,6 +235,7 @@ class Mirror:
             "mouse": dict(s.mouse) if s.mouse else None,
             "hover": s.hover,
             "focus": s.focus,
+            "focus_pointer": s.focus_pointer,
             "touch_active": s.touch_active,
             "selection": [dict(r) if isinstance(r, dict) else r for r in s.selection] if s.selection else None,
             "canvas": {k: {"image": v["image"], "mutations": [dict(e) for e in v["mutations"]]}

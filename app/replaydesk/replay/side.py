@@ -28,6 +28,10 @@ _POINTER_TYPES = frozenset((MouseInteraction.MOUSE_UP, MouseInteraction.MOUSE_DO
 _MEDIA_FIELDS = ("currentTime", "volume", "muted", "loop", "playbackRate")
 
 
+#: a focus this soon after a pointer press is pointer focus (Chromium's :focus-visible rule)
+POINTER_FOCUS_MS = 1000
+
+
 def _num(v):
     return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
@@ -46,6 +50,10 @@ class SideState:
         self.mouse_ts: float = 0                   # real time of the pointer sample in ``mouse``
         self.hover: int | None = None
         self.focus: int | None = None
+        #: the focus came from a pointer press (Chromium then shows no focus ring
+        #: on buttons and links, only on text fields)
+        self.focus_pointer = False
+        self.press_ts: float = -1e18               # last pointer press / release / click
         self.touch_active = False
         self.selection: list | None = None         # rrweb ranges
         self.canvas: dict[int, dict] = {}          # id -> {"image", "mutations": [...]}
@@ -159,10 +167,13 @@ def on_mouse_interaction(m: "Mirror", data: dict) -> None:
         return
     if kind == MouseInteraction.FOCUS:
         side.focus = nid
+        side.focus_pointer = m.timestamp - side.press_ts <= POINTER_FOCUS_MS
     elif kind == MouseInteraction.BLUR:
         if side.focus == nid:
             side.focus = None
     elif kind in _POINTER_TYPES:
+        if kind != MouseInteraction.TOUCH_CANCEL:
+            side.press_ts = m.timestamp
         if kind == MouseInteraction.TOUCH_START:
             side.touch_active = True
         elif kind in (MouseInteraction.TOUCH_END, MouseInteraction.TOUCH_CANCEL):

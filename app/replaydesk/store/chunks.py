@@ -10,6 +10,7 @@ at least as well.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 
 import orjson
@@ -71,13 +72,18 @@ class ChunkWriter:
         self._full = 0
 
 
-_dctx = zstandard.ZstdDecompressor()
+_local = threading.local()
 
 
 def decode_chunk(codec: str, data: bytes) -> list[dict]:
     if codec != CODEC:
         raise ValueError(f"unknown chunk codec {codec!r}")
-    return orjson.loads(_dctx.decompress(data))
+    # one decompressor per thread: zstd contexts must not be shared between
+    # threads (the GUI, the writer and the pool all read chunks)
+    dctx = getattr(_local, "dctx", None)
+    if dctx is None:
+        dctx = _local.dctx = zstandard.ZstdDecompressor()
+    return orjson.loads(dctx.decompress(data))
 
 
 def iter_events(conn: sqlite3.Connection, session_id: str, t_from: int | None = None, t_to: int | None = None) -> Iterator[dict]:

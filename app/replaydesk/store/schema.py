@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("replaydesk")
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @migrations()
@@ -145,6 +145,39 @@ def m001_initial(db: Database) -> None:
             people, tokenize = 'trigram'
         );
         """
+    )
+
+
+
+@migrations()
+def m002_checkpoints(db: Database) -> None:
+    _run(
+        db,
+        """
+        -- Replay checkpoints (compact mirror states) of a session, built once
+        -- (at import or first open) so that a seek costs "restore one
+        -- checkpoint + apply at most one interval of events" anywhere in the
+        -- session. The store keeps them as opaque blobs: a delta blob is
+        -- compressed against the keyframe blob of the same session whose seq
+        -- is keyframe_seq, so a session's set is written and deleted as a
+        -- whole (one transaction), never partially. ``version`` names the
+        -- engine, state format and checkpoint policy that built the set; a
+        -- reader with another version rebuilds it. ``content_hash`` is the
+        -- session's content hash at build time (a replaced session's set is
+        -- also removed by the cascade).
+        CREATE TABLE checkpoints (
+            session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+            seq INTEGER NOT NULL,
+            timestamp INTEGER NOT NULL,
+            event_index INTEGER NOT NULL,
+            is_keyframe INTEGER NOT NULL,
+            keyframe_seq INTEGER NOT NULL,
+            version TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            data BLOB NOT NULL,
+            PRIMARY KEY (session_id, seq)
+        )
+        """,
     )
 
 

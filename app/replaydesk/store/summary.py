@@ -87,9 +87,9 @@ class SessionSummary:
                 if d.get("id") == self._doc_id:
                     self._scroll = (_num(d.get("x")), _num(d.get("y")))
             elif src == 4:
-                w, h = d.get("width"), d.get("height")
-                if isinstance(w, (int, float)) and isinstance(h, (int, float)):
-                    self._width, self._height = int(w), int(h)
+                w, h = _dim(d.get("width")), _dim(d.get("height"))
+                if w and h:
+                    self._width, self._height = w, h
             elif src == 11:
                 self._log(ts, d.get("level"), d.get("payload"), d.get("trace"))
             elif src not in KNOWN_SOURCES:
@@ -100,7 +100,8 @@ class SessionSummary:
             self.full_snapshots += 1
             d = e["data"]
             self._doc_id = d["node"].get("id")
-            off = d.get("initialOffset") or {}
+            off = d.get("initialOffset")
+            off = off if isinstance(off, dict) else {}
             self._scroll = (_num(off.get("left")), _num(off.get("top")))
         elif t == 6:
             d = e["data"]
@@ -123,9 +124,9 @@ class SessionSummary:
 
     def _meta(self, ts: int, d: dict) -> None:
         href = d.get("href")
-        w, h = d.get("width"), d.get("height")
-        if isinstance(w, (int, float)) and isinstance(h, (int, float)):
-            self._width, self._height = int(w), int(h)
+        w, h = _dim(d.get("width")), _dim(d.get("height"))
+        if w and h:
+            self._width, self._height = w, h
             if self.first_viewport is None:
                 self.first_viewport = (self._width, self._height)
         url = href if isinstance(href, str) else ""
@@ -142,7 +143,7 @@ class SessionSummary:
         if kind != 2:  # only Click rows; taps arrive as synthetic clicks
             return
         x, y = d.get("x"), d.get("y")
-        if not isinstance(x, (int, float)) or not isinstance(y, (int, float)):
+        if not _finite(x) or not _finite(y):
             return
         tap = self._last_touch is not None and ts - self._last_touch <= TAP_WINDOW_MS
         target = d.get("id") if isinstance(d.get("id"), int) else None
@@ -163,7 +164,7 @@ class SessionSummary:
         )
 
     def _log(self, ts: int, level, args, trace) -> None:
-        if level not in CONSOLE_LEVELS:
+        if not isinstance(level, str) or level not in CONSOLE_LEVELS:
             return
         if isinstance(args, list):
             parts = [_unquote(a) if isinstance(a, str) else str(a) for a in args]
@@ -175,7 +176,21 @@ class SessionSummary:
 
 
 def _num(v) -> int:
-    return int(v) if isinstance(v, (int, float)) and v == v else 0
+    """A coordinate or offset; anything absurd (NaN, 1e300, bool) counts as 0."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or v != v or abs(v) > 1e9:
+        return 0
+    return int(v)
+
+
+def _finite(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and v == v and abs(v) < 1e9
+
+
+def _dim(v) -> int | None:
+    """A viewport dimension in CSS px, or None when it is not a plausible one."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or v != v or not 0 < v < 100_000:
+        return None
+    return int(v)
 
 
 def _unquote(s: str) -> str:

@@ -24,10 +24,10 @@ def clock(ms: float) -> str:
     return f"{s // 60}:{s % 60:02d}.{rest // 100}"
 
 
-def local_time(epoch_ms: int | None) -> str:
+def local_time(epoch_ms: int | None, *, seconds: bool = True) -> str:
     if epoch_ms is None:
         return ""
-    return datetime.fromtimestamp(epoch_ms / 1000).strftime("%Y-%m-%d %H:%M:%S")
+    return datetime.fromtimestamp(epoch_ms / 1000).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
 def url_path(url: str | None) -> str:

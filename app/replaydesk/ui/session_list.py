@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QVBoxLayout, QWidget
 
 from ..state.filters import ListState
 from .filter_bar import FilterBar
-from .session_model import SESSION_ID_ROLE, SessionTableModel
+from .session_model import COLUMNS, SESSION_ID_ROLE, SessionTableModel
 
-_WIDTHS = [140, 62, 56, 170, 190, 46, 50, 48, 60, 62, 74]
+_WIDTHS = [138, 72, 60, 176, 170, 52, 54, 54, 60, 68, 78]
+#: shown only when the analyst asks (header context menu)
+HIDDEN_BY_DEFAULT = ("Active", "Signals", "Viewport")
 
 
 class SessionListPane(QWidget):
@@ -41,6 +43,9 @@ class SessionListPane(QWidget):
         h.setStretchLastSection(False)
         for i, w in enumerate(_WIDTHS):
             v.setColumnWidth(i, w)
+            v.setColumnHidden(i, COLUMNS[i][0] in HIDDEN_BY_DEFAULT)
+        h.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        h.customContextMenuRequested.connect(self._on_header_menu_requested)
         h.setSortIndicator(
             self.model.sort_column_index(),
             Qt.SortOrder.DescendingOrder if state.descending else Qt.SortOrder.AscendingOrder,
@@ -54,6 +59,15 @@ class SessionListPane(QWidget):
         lay.setSpacing(0)
         lay.addWidget(self.filter_bar)
         lay.addWidget(v)
+
+    def _on_header_menu_requested(self, pos) -> None:
+        menu = QMenu(self)
+        for i, (name, *_rest) in enumerate(COLUMNS):
+            a = menu.addAction(name)
+            a.setCheckable(True)
+            a.setChecked(not self.view.isColumnHidden(i))
+            a.toggled.connect(lambda on, col=i: self.view.setColumnHidden(col, not on))
+        menu.exec(self.view.horizontalHeader().mapToGlobal(pos))
 
     def _on_current_row_changed(self, current, _previous) -> None:
         if current.isValid():

@@ -21,7 +21,7 @@ SORT_KEY_ROLE = Qt.ItemDataRole.UserRole + 2
 
 #: (header, sort column in the store or None, row -> display text)
 COLUMNS = [
-    ("Started", "started_at", lambda r: fmt.local_time(r["started_at"])),
+    ("Started", "started_at", lambda r: fmt.local_time(r["started_at"], seconds=False)),
     ("Duration", "duration_ms", lambda r: fmt.duration(r["duration_ms"])),
     ("Active", "active_ms", lambda r: fmt.duration(r["active_ms"])),
     ("User", "user", lambda r: r["user_email"] or r["user_id"] or r["user_name"] or ""),
@@ -142,6 +142,8 @@ class SessionTableModel(QAbstractTableModel):
                 return row["entry_url"]
             if name == "User":
                 return " ".join(x for x in (row["user_name"], row["user_email"], row["user_id"]) if x)
+            if name == "Started":
+                return fmt.local_time(row["started_at"])
             if name == "Device":
                 return f"{row['browser'] or ''} {('on ' + row['os']) if row['os'] else ''}".strip() or None
             return row["id"]

@@ -1,0 +1,377 @@
+"""A session's timeline in one streaming pass: activity per second, inactive spans, markers.
+
+Contract: :func:`build_timeline` reads an iterable of rrweb event dicts in time order
+(``iter_events`` output, absolute epoch-ms timestamps) once and keeps only aggregates, never
+the events, so a 300,000-event session costs a few hundred milliseconds and little memory.
+
+All times inside a :class:`SessionTimeline` are **ms after ``t0``** (the first event), the
+clock the player, the corpus truth files and ``PlaybackState`` use; only ``t0``/``t1`` are
+absolute. Rules (rrweb format §3, §4.5):
+
+* activity = IncrementalSnapshot sources 1-6; a MouseMove/TouchMove batch counts each
+  position at its real time ``timestamp + timeOffset``;
+* inactivity = a gap of more than 10 s between user interactions (sources 1-5, rrweb's
+  skipInactive rule; TouchMove alone does not end it), plus the same test before the first
+  and after the last interaction;
+* clicks/taps follow the store's rule (``store.summary``): a Click with coordinates is a tap
+  when a TouchStart/TouchEnd preceded it within 1 s, so click markers match ``click_count``.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+# Marker kinds. The first five come from the events; the rest are filled by later analysis
+# (frustration signals) or by the analyst (annotations) through SessionTimeline.with_markers.
+CLICK = "click"
+TAP = "tap"
+NAVIGATION = "navigation"
+CONSOLE_ERROR = "console_error"
+CUSTOM = "custom"
+RAGE_CLICK = "rage_click"
+DEAD_CLICK = "dead_click"
+ERROR_CLICK = "error_click"
+ANNOTATION = "annotation"
+MARKER_KINDS = (CLICK, TAP, NAVIGATION, CONSOLE_ERROR, CUSTOM, RAGE_CLICK, DEAD_CLICK, ERROR_CLICK, ANNOTATION)
+#: kinds whose times join previous/next-event navigation (all of them, currently)
+NAVIGABLE_KINDS = frozenset(MARKER_KINDS)
+
+ACTIVITY_SOURCES = frozenset({1, 2, 3, 4, 5, 6})
+INTERACTION_SOURCES = frozenset({1, 2, 3, 4, 5})
+MOVE_SOURCES = frozenset({1, 6})
+INACTIVITY_MS = 10_000
+TAP_WINDOW_MS = 1_000
+BIN_MS = 1_000
+#: a new Input/Scroll/Resize after this much quiet starts a new navigable "event"
+BURST_GAP_MS = 2_000
+#: navigable times closer than this to the previous one are the same moment (tap + click)
+MERGE_MS = 250
+MAX_MESSAGE = 2_000
+_CLICKISH = {2: "Click", 3: "Context menu", 4: "Double click"}
+
+
+@dataclass(frozen=True)
+class Marker:
+    """Something worth seeing at ``t`` (ms after the session start).
+
+    ``label`` is short display text; ``detail`` holds kind-specific facts (``url`` for a
+    navigation, ``message`` for an error, ``x``/``y`` for clicks, ``payload`` for custom).
+    """
+
+    t: int
+    kind: str
+    label: str = ""
+    detail: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class SessionTimeline:
+    """What the timeline and the playback clock need to know about one session."""
+
+    t0: int
+    t1: int
+    activity: np.ndarray  # int32 counts per BIN_MS bin; bin i covers [i*BIN_MS, (i+1)*BIN_MS)
+    inactive_spans: tuple[tuple[int, int], ...]
+    markers: tuple[Marker, ...]  # sorted by t
+    event_times: np.ndarray  # int64, sorted, unique: previous/next event navigation
+    page_times: np.ndarray  # int64, sorted: when each page load starts
+    session_id: str | None = None
+
+    @property
+    def duration(self) -> int:
+        return self.t1 - self.t0
+
+    @property
+    def inactive_ms(self) -> int:
+        return sum(e - s for s, e in self.inactive_spans)
+
+    @property
+    def peak_activity(self) -> int:
+        return int(self.activity.max()) if self.activity.size else 0
+
+    def rel(self, absolute_ms: int) -> int:
+        """An absolute epoch-ms time (store, ``session_info``) on this timeline's clock."""
+        return int(absolute_ms) - self.t0
+
+    def markers_of(self, *kinds: str) -> list[Marker]:
+        return [m for m in self.markers if m.kind in kinds]
+
+    def with_markers(self, extra: Iterable[Marker]) -> SessionTimeline:
+        """A copy with ``extra`` markers merged in (rage/dead/error clicks, annotations)."""
+        extra = list(extra)
+        markers = sorted((*self.markers, *extra), key=lambda m: m.t)
+        times = np.concatenate([self.event_times, [m.t for m in extra if m.kind in NAVIGABLE_KINDS]])
+        return replace(self, markers=tuple(markers), event_times=_merge_times(times))
+
+    @classmethod
+    def empty(cls, session_id: str | None = None) -> SessionTimeline:
+        z = np.zeros(0, dtype=np.int64)
+        return cls(0, 0, np.zeros(0, dtype=np.int32), (), (), z, z, session_id)
+
+
+def build_timeline(events: Iterable[dict], session_id: str | None = None) -> SessionTimeline:
+    """One streaming pass over time-ordered events (see the module docstring for the rules)."""
+    counts: list[int] = []
+    markers: list[Marker] = []
+    times: list[int] = []
+    spans: list[tuple[int, int]] = []
+    pages: list[int] = []
+    t0: int | None = None
+    t1 = 0
+    first_act: int | None = None  # earliest interaction (absolute)
+    last_act: int | None = None  # latest interaction end so far (absolute)
+    last_touch: int | None = None
+    last_burst = {3: None, 4: None, 5: None}  # source -> (time, target) of the previous one
+    grow = 4096
+
+    for e in events:
+        ts = e.get("timestamp")
+        if not isinstance(ts, (int, float)):
+            continue
+        ts = int(ts)
+        if t0 is None:
+            t0 = t1 = ts
+        elif ts > t1:
+            t1 = ts
+        typ = e.get("type")
+        d = e.get("data")
+        if not isinstance(d, dict):
+            continue
+        if typ == 3:
+            src = d.get("source")
+            if src not in ACTIVITY_SOURCES:
+                if src == 11 and d.get("level") == "error":
+                    markers.append(_error_marker(ts - t0, d.get("payload"), d.get("trace")))
+                continue
+            if src in MOVE_SOURCES:
+                positions = d.get("positions")
+                if not isinstance(positions, list) or not positions:
+                    continue
+                try:
+                    lo = ts + int(positions[0]["timeOffset"])
+                    hi = ts + int(positions[-1]["timeOffset"])
+                except (KeyError, TypeError, ValueError):
+                    lo, hi = _pos_time(ts, positions[0]), _pos_time(ts, positions[-1])
+                if hi < lo:
+                    lo, hi = hi, lo
+                i0 = (lo - t0) // BIN_MS if lo > t0 else 0
+                i1 = (hi - t0) // BIN_MS if hi > t0 else 0
+                if i1 >= len(counts):
+                    counts.extend([0] * (i1 - len(counts) + grow))
+                if i0 == i1:  # a batch spans <= 500 ms: mostly inside one second
+                    counts[i0] += len(positions)
+                else:
+                    _split_batch(counts, positions, ts, t0, i0, i1)
+                if src == 6:
+                    continue  # activity, but not an interaction (rrweb §4.5)
+                start, end = lo, hi
+            else:
+                i = (ts - t0) // BIN_MS
+                if i >= len(counts):
+                    counts.extend([0] * (i - len(counts) + grow))
+                counts[i] += 1
+                start = end = ts
+                if src == 2:
+                    kind = d.get("type")
+                    if kind in (7, 9):
+                        last_touch = ts
+                        if kind == 7:
+                            times.append(ts - t0)
+                    elif kind in _CLICKISH:
+                        x, y = d.get("x"), d.get("y")
+                        times.append(ts - t0)
+                        if kind == 2 and isinstance(x, (int, float)) and isinstance(y, (int, float)):
+                            tap = last_touch is not None and ts - last_touch <= TAP_WINDOW_MS
+                            markers.append(
+                                Marker(
+                                    ts - t0,
+                                    TAP if tap else CLICK,
+                                    "Tap" if tap else "Click",
+                                    {"x": x, "y": y, "target_id": d.get("id")},
+                                )
+                            )
+                else:  # 3 scroll, 4 resize, 5 input: the start of each burst is an "event"
+                    target = d.get("id") if src != 4 else None
+                    prev = last_burst[src]
+                    if prev is None or ts - prev[0] > BURST_GAP_MS or prev[1] != target:
+                        times.append(ts - t0)
+                    last_burst[src] = (ts, target)
+            if last_act is None:
+                first_act = start
+            elif start - last_act > INACTIVITY_MS:
+                spans.append((last_act - t0, start - t0))
+            if first_act is not None and start < first_act:
+                first_act = start
+            if last_act is None or end > last_act:
+                last_act = end
+        elif typ == 4:
+            href = d.get("href")
+            url = href if isinstance(href, str) else ""
+            pages.append(ts - t0)
+            markers.append(
+                Marker(ts - t0, NAVIGATION, _short_url(url), {"url": url, "width": d.get("width"), "height": d.get("height")})
+            )
+        elif typ == 5:
+            tag = d.get("tag")
+            tag = tag if isinstance(tag, str) else str(tag)
+            markers.append(Marker(ts - t0, CUSTOM, tag, {"tag": tag, "payload": d.get("payload")}))
+        elif typ == 6:
+            plugin = d.get("plugin")
+            p = d.get("payload")
+            if isinstance(plugin, str) and plugin.startswith("rrweb/console") and isinstance(p, dict):
+                if p.get("level") == "error":
+                    markers.append(_error_marker(ts - t0, p.get("payload"), p.get("trace")))
+
+    if t0 is None:
+        return SessionTimeline.empty(session_id)
+    duration = t1 - t0
+    if last_act is None:
+        if duration > INACTIVITY_MS:
+            spans.append((0, duration))
+    else:
+        if first_act - t0 > INACTIVITY_MS:
+            spans.insert(0, (0, first_act - t0))
+        if t1 - last_act > INACTIVITY_MS:
+            spans.append((last_act - t0, duration))
+    n_bins = duration // BIN_MS + 1
+    activity = np.zeros(n_bins, dtype=np.int32)
+    used = min(n_bins, len(counts))
+    activity[:used] = counts[:used]
+    if len(counts) > n_bins:  # positions stamped after the last event (should not happen)
+        activity[-1] += sum(counts[n_bins:])
+    markers.sort(key=lambda m: m.t)
+    times.extend(m.t for m in markers if m.kind in (NAVIGATION, CONSOLE_ERROR, CUSTOM))
+    return SessionTimeline(
+        t0=t0,
+        t1=t1,
+        activity=activity,
+        inactive_spans=tuple(_clip_spans(spans, duration)),
+        markers=tuple(markers),
+        event_times=_merge_times(np.asarray(times, dtype=np.int64)),
+        page_times=np.asarray(pages, dtype=np.int64),
+        session_id=session_id,
+    )
+
+
+def timeline_for_session(db, session_id: str, should_stop: Callable[[], bool] | None = None) -> SessionTimeline | None:
+    """Build the timeline of a stored session (``None`` if it is not in the store).
+
+    Streams the session's chunks; safe to call on a worker thread with its own connection.
+    """
+    from replaydesk.store import iter_events
+
+    conn = db.conn if hasattr(db, "conn") else db
+    row = conn.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone()
+    if row is None:
+        return None
+    events = iter_events(conn, session_id)
+    if should_stop is not None:
+        events = _stoppable(events, should_stop)
+    return build_timeline(events, session_id)
+
+
+def _stoppable(events, should_stop):
+    for n, e in enumerate(events):
+        if n % 8192 == 0 and should_stop():
+            raise InterruptedError("timeline build cancelled")
+        yield e
+
+
+def _split_batch(counts: list[int], positions: list, ts: int, t0: int, i0: int, i1: int) -> None:
+    """Count a batch that straddles bin edges; positions are in time order (rrweb), so a
+    binary search per edge suffices. Falls back to one look per position otherwise."""
+    n = len(positions)
+    try:
+        done = 0
+        for i in range(i0, i1):
+            edge = t0 + (i + 1) * BIN_MS - ts  # timeOffset of the bin's end
+            k = bisect_left(positions, edge, lo=done, key=_offset)
+            counts[i] += k - done
+            done = k
+        counts[i1] += n - done
+    except (TypeError, AttributeError):
+        for p in positions:
+            tp = _pos_time(ts, p)
+            counts[min(max((tp - t0) // BIN_MS, i0), i1)] += 1
+
+
+def _offset(p) -> float:
+    return p["timeOffset"] if "timeOffset" in p else 0
+
+
+def _pos_time(ts: int, p) -> int:
+    off = p.get("timeOffset") if isinstance(p, dict) else None
+    return ts + int(off) if isinstance(off, (int, float)) else ts
+
+
+def _merge_times(times: np.ndarray) -> np.ndarray:
+    """Sorted unique times, dropping any within MERGE_MS of the previous kept one."""
+    if times.size == 0:
+        return times.astype(np.int64)
+    t = np.unique(times.astype(np.int64))
+    keep = [int(t[0])]
+    for v in t[1:].tolist():
+        if v - keep[-1] >= MERGE_MS:
+            keep.append(v)
+    return np.asarray(keep, dtype=np.int64)
+
+
+def _clip_spans(spans: list[tuple[int, int]], duration: int) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        s, e = max(0, s), min(duration, e)
+        if e <= s:
+            continue
+        if out and s < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _short_url(url: str) -> str:
+    """``http://host:8765/cart.html?x=1`` -> ``/cart.html?x=1`` (what an analyst scans for)."""
+    if "://" in url:
+        rest = url.split("://", 1)[1]
+        slash = rest.find("/")
+        return rest[slash:] if slash >= 0 else "/"
+    return url or "(no URL)"
+
+
+def _unquote(s: str) -> str:
+    # the console plugin JSON-stringifies each argument, so strings arrive quoted
+    if len(s) >= 2 and s[0] == '"' and s[-1] == '"':
+        import orjson
+
+        try:
+            v = orjson.loads(s)
+            return v if isinstance(v, str) else s
+        except orjson.JSONDecodeError:
+            return s[1:-1]
+    return s
+
+
+def _error_marker(t: int, args, trace) -> Marker:
+    if isinstance(args, list):
+        message = " ".join(_unquote(a) if isinstance(a, str) else str(a) for a in args)
+    else:
+        message = "" if args is None else str(args)
+    message = message[:MAX_MESSAGE]
+    first_line = message.strip().splitlines()[0] if message.strip() else "console error"
+    frame = trace[0] if isinstance(trace, list) and trace and isinstance(trace[0], str) else None
+    label = first_line if len(first_line) <= 120 else first_line[:119] + "…"
+    return Marker(t, CONSOLE_ERROR, label, {"message": message, "level": "error", "trace": frame})
+
+
+__all__ = [
+    "MARKER_KINDS",
+    "Marker",
+    "SessionTimeline",
+    "build_timeline",
+    "timeline_for_session",
+]

@@ -1,0 +1,81 @@
+"""What the renderer needs to show a paused moment, from the mirror's state.
+
+A seek never replays a session in the page: Python restores the nearest
+checkpoint, applies the few events since (``SeekPlanner``), and this module
+turns the resulting mirror into one renderer payload: the serialized tree to
+build, the side state to restore (scrolls, form values, canvas images,
+selection, pointer, hover) and a few synthetic events for state that is
+replayed rather than set (canvas drawing since the last canvas image,
+constructed stylesheets adopted by documents and shadow roots).
+
+Qt-free: the player, the headless renderer and the tests share it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Frame:
+    node: dict  # serialized Document (FullSnapshot data.node shape)
+    viewport: tuple[int, int]
+    href: str
+    timestamp: int  # absolute epoch ms of the moment
+    state: dict[str, Any]  # renderer setState payload
+    events: list[dict] = field(default_factory=list)  # synthetic events applied after setState
+
+
+def frame_from_mirror(mirror, t_abs: int, pointer: dict | None = None) -> Frame | None:
+    """The frame for a mirror positioned at ``t_abs`` (None before any snapshot)."""
+    node = mirror.serialize()
+    if node is None:
+        return None
+    side = mirror.side_state()
+    vp = side.get("viewport") or {}
+    viewport = (int(vp.get("width") or 1024), int(vp.get("height") or 768))
+    inputs = {}
+    for nid, v in (side.get("inputs") or {}).items():
+        entry = {}
+        if "value" in v:
+            entry["text"] = v["value"]
+        if "isChecked" in v:
+            entry["isChecked"] = v["isChecked"]
+        inputs[str(nid)] = entry
+    canvases = {}
+    events: list[dict] = []
+    for nid, c in (side.get("canvas") or {}).items():
+        if c.get("image"):
+            canvases[str(nid)] = c["image"]
+        for m in c.get("mutations") or []:
+            data = {"source": 9, "id": nid}
+            data.update(m)
+            events.append({"type": 3, "timestamp": t_abs, "data": data})
+    adopted = side.get("adopted") or {}
+    sheets = adopted.get("sheets") or {}
+    for target, style_ids in (adopted.get("targets") or {}).items():
+        styles = [
+            {"styleId": sid, "rules": [{"rule": r, "index": i} for i, r in enumerate(sheets.get(sid) or sheets.get(str(sid)) or [])]}
+            for sid in style_ids
+        ]
+        events.append({"type": 3, "timestamp": t_abs, "data": {"source": 15, "id": int(target), "styleIds": list(style_ids), "styles": styles}})
+    focus = side.get("focus")
+    if isinstance(focus, int):
+        # replayed rather than set: the renderer decides :focus-visible from
+        # whether a pointer press came just before the focus (Chromium's rule)
+        if side.get("focus_pointer"):
+            events.append({"type": 3, "timestamp": t_abs, "data": {"source": 2, "type": 1, "id": focus}})
+        events.append({"type": 3, "timestamp": t_abs, "data": {"source": 2, "type": 5, "id": focus}})
+    mouse = pointer if pointer is not None else side.get("mouse")
+    state: dict[str, Any] = {
+        "scrolls": {str(k): v for k, v in (side.get("scrolls") or {}).items()},
+        "inputs": inputs,
+        "canvases": canvases,
+        "selection": side.get("selection"),
+    }
+    if mouse:
+        state["mouse"] = mouse
+    if side.get("hover") is not None:
+        state["hover"] = side["hover"]
+    return Frame(node, viewport, side.get("href") or "", int(t_abs), state, events)

@@ -1,0 +1,363 @@
+"""Replaying a stored session: the facade the UI and the CLI use.
+
+    replay = open_session_replay(db, "ses_1")          # loads or builds checkpoints
+    m = replay.seek(replay.first_ts + 42_000)           # Mirror: state at that moment
+    m = replay.seek(t + 16, current=m)                  # playing/dragging: advance in place
+    replay.pointer_at(m, t)
+
+Why it costs the same at minute 59 as at second 5: checkpoints (compact mirror
+states, :mod:`.checkpoints`) are built once per session by streaming its events from
+the store, stored in the ``checkpoints`` table (one transaction, tagged with
+:func:`checkpoint_version`) and reused by every later open. A seek restores the
+nearest checkpoint and applies at most one checkpoint interval of events, which
+:class:`StoreEventSource` reads by decompressing only the chunks overlapping that
+interval (chunk metadata is kept in memory, recently decoded chunks are cached).
+
+Stale sets (another engine/state/policy version, or another content hash) are
+rebuilt; a replaced or deleted session loses its set by foreign-key cascade.
+
+Threading: a :class:`SessionReplay` (like the mirror) is single-threaded; run it on
+one worker with its own connection. Building writes one short transaction; on a
+read-only store the set is kept in memory only (``saved`` is False).
+"""
+
+from __future__ import annotations
+
+import bisect
+import gc
+import sqlite3
+import time
+from collections import OrderedDict
+from typing import Callable, Iterator, NamedTuple, Sequence
+
+from ..store.checkpoints_table import (
+    ChunkInfo, SessionChanged, StoredCheckpoint, checkpoint_set_info, chunk_directory, load_checkpoints, read_chunk,
+    save_checkpoints,
+)
+from ..store.chunks import iter_events_from_index
+from ..store.ingest import Cancelled
+from .checkpoints import Checkpoint, CheckpointBuilder, CheckpointPolicy
+from .codec import FORMAT_VERSION
+from .mirror import Mirror
+from .seek import SeekPlanner
+
+#: Bump whenever the mirror's behaviour changes in a way that changes stored states
+#: (a fix in mutation/side/styles handling, a new field...): stored sets are rebuilt.
+ENGINE_VERSION = 2  # 2: focus_pointer in the side state
+
+DEFAULT_POLICY = CheckpointPolicy()
+
+ProgressFn = Callable[[int, int], None]
+"""``progress(events_done, events_total)`` while checkpoints are built."""
+
+_PROGRESS_EVERY = 4096
+
+
+class SessionNotFound(LookupError):
+    pass
+
+
+class BuildResult(NamedTuple):
+    checkpoints: list[Checkpoint]
+    #: the set is in the store (False: read-only store, or the session changed meanwhile)
+    saved: bool
+    #: content hash of the session the events were read from
+    content_hash: str
+    events: int
+    seconds: float
+
+
+def checkpoint_version(policy: CheckpointPolicy = DEFAULT_POLICY) -> str:
+    """The tag stored with a checkpoint set: engine, state format and policy."""
+    return (f"rdcp{ENGINE_VERSION}.state{FORMAT_VERSION}/{policy.interval_ms}ms/{policy.max_events}ev/"
+            f"k{policy.keyframe_ratio:g}/z{policy.level}")
+
+
+def _conn(db) -> sqlite3.Connection:
+    return getattr(db, "conn", db)
+
+
+class StoreEventSource:
+    """:class:`~replaydesk.replay.seek.EventSource` over a session's stored chunks.
+
+    ``events_between(after_index, t)`` finds the chunk holding event
+    ``after_index + 1`` by bisecting the in-memory chunk directory and decodes only
+    the chunks it walks through, stopping at the first chunk starting after ``t``.
+    The last ``cache_chunks`` decoded chunks are kept (playing and dragging reuse
+    them). Counters ``events_served``, ``chunks_decoded`` and ``events_decoded``
+    are for tests and benchmarks.
+
+    With ``content_hash`` every chunk read checks that the session still has that
+    content and raises :class:`~replaydesk.store.checkpoints_table.SessionChanged`
+    otherwise (the session was re-imported with other events while open).
+    """
+
+    def __init__(self, db, session_id: str, *, content_hash: str | None = None, cache_chunks: int = 2):
+        self.conn = _conn(db)
+        self.session_id = session_id
+        self.content_hash = content_hash
+        self.chunks: list[ChunkInfo] = chunk_directory(self.conn, session_id)
+        self._first = [c.first_index for c in self.chunks]
+        self.n_events = self.chunks[-1].first_index + self.chunks[-1].n_events if self.chunks else 0
+        self.stored_bytes = sum(c.stored_bytes for c in self.chunks)
+        self.max_chunk_events = max((c.n_events for c in self.chunks), default=0)
+        self._cache: OrderedDict[int, list[dict]] = OrderedDict()
+        self._cache_size = max(1, cache_chunks)
+        self.events_served = 0
+        self.chunks_decoded = 0
+        self.events_decoded = 0
+
+    def __len__(self) -> int:
+        return self.n_events
+
+    def _chunk(self, pos: int) -> list[dict]:
+        events = self._cache.get(pos)
+        if events is not None:
+            self._cache.move_to_end(pos)
+            return events
+        events = read_chunk(self.conn, self.session_id, self.chunks[pos].seq, self.content_hash)
+        self.chunks_decoded += 1
+        self.events_decoded += len(events)
+        self._cache[pos] = events
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return events
+
+    def events_between(self, after_index: int, t: int) -> Iterator[dict]:
+        start = max(after_index + 1, 0)
+        if start >= self.n_events:
+            return iter(())
+        return self._walk(start, t)
+
+    def _walk(self, start: int, t: int) -> Iterator[dict]:
+        pos = max(0, bisect.bisect_right(self._first, start) - 1)
+        chunks = self.chunks
+        while pos < len(chunks):
+            info = chunks[pos]
+            if info.t_start > t:
+                return
+            events = self._chunk(pos)
+            for k in range(max(0, start - info.first_index), len(events)):
+                ev = events[k]
+                if ev["timestamp"] > t:
+                    return
+                self.events_served += 1
+                yield ev
+            pos += 1
+
+    def iter_from(self, first_index: int = 0) -> Iterator[tuple[int, dict]]:
+        """``(index, event)`` from ``first_index`` to the end, one chunk in memory at a time."""
+        return iter_events_from_index(self.conn, self.session_id, first_index)
+
+
+def _to_rows(checkpoints: Sequence[Checkpoint]) -> list[tuple[int, int, bool, int, bytes]]:
+    """Store rows ``(timestamp, event_index, is_keyframe, keyframe_seq, data)``."""
+    rows = []
+    key_seq: dict[int, int] = {}  # keyframe event_index -> seq of the latest keyframe there
+    for seq, cp in enumerate(checkpoints):
+        if cp.is_keyframe:
+            key_seq[cp.event_index] = seq
+            rows.append((cp.timestamp, cp.event_index, True, seq, cp.data))
+        else:
+            rows.append((cp.timestamp, cp.event_index, False, key_seq[cp.keyframe_index], cp.data))
+    return rows
+
+
+def _from_rows(rows: Sequence[StoredCheckpoint]) -> list[Checkpoint] | None:
+    cps = [Checkpoint(r.timestamp, r.event_index, bytes(r.data)) for r in rows]
+    for r, cp in zip(rows, cps):  # the blobs must agree with the stored structure
+        if cp.is_keyframe != r.is_keyframe or cp.keyframe_index != cps[r.keyframe_seq].event_index:
+            return None
+    return cps
+
+
+def build_session_checkpoints(
+    db,
+    session_id: str,
+    *,
+    policy: CheckpointPolicy = DEFAULT_POLICY,
+    progress: ProgressFn | None = None,
+    cancel: Callable[[], bool] | None = None,
+    save: bool = True,
+) -> BuildResult:
+    """Scan the session's stored events once (streamed chunk by chunk, never all in
+    memory) and build its checkpoints; with ``save``, store them (replacing any older
+    set) in one transaction.
+
+    ``saved`` in the result is False when the store is read-only or the session was
+    replaced meanwhile. Raises :class:`~replaydesk.store.Cancelled`
+    when ``cancel()`` turns true (nothing is written) and :class:`SessionNotFound`.
+    """
+    t0 = time.perf_counter()
+    if cancel is not None and cancel():
+        raise Cancelled()
+    conn = _conn(db)
+    own_read = not conn.in_transaction
+    if own_read:
+        conn.execute("BEGIN")  # one read snapshot: the hash and the events belong together
+    try:
+        row = conn.execute("SELECT content_hash, event_count FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        if row is None:
+            raise SessionNotFound(session_id)
+        content_hash, total = row
+        builder = CheckpointBuilder(policy)
+        feed = builder.feed
+        done = 0
+        events = iter_events_from_index(conn, session_id, 0)
+        try:
+            for i, ev in events:
+                feed(ev, i)
+                done += 1
+                if not done % _PROGRESS_EVERY:
+                    if cancel is not None and cancel():
+                        raise Cancelled()
+                    if progress is not None:
+                        progress(done, total)
+        finally:
+            events.close()  # finalizes the chunk cursor before the read transaction ends
+    finally:
+        if own_read:
+            conn.execute("COMMIT")
+    cps = builder.finish()
+    if progress is not None:
+        progress(done, total)
+    saved = False
+    if save:
+        try:
+            saved = save_checkpoints(conn, session_id, checkpoint_version(policy), content_hash, _to_rows(cps))
+        except sqlite3.OperationalError as exc:  # read-only store, or a writer holding the lock too long
+            if "readonly" not in str(exc).replace(" ", "").lower() and "locked" not in str(exc).lower():
+                raise
+    return BuildResult(cps, saved, content_hash, done, time.perf_counter() - t0)
+
+
+class SessionReplay:
+    """One stored session ready for seeking. See the module docstring.
+
+    Attributes: ``session_id``, ``first_ts``/``last_ts`` (absolute ms of the first and
+    last event), ``event_count``, ``checkpoints``, ``source`` (:class:`StoreEventSource`),
+    ``planner`` (:class:`SeekPlanner`), ``policy``, ``version``, ``status``
+    (``"cached"`` loaded from the store, ``"built"`` none were stored, ``"rebuilt"``
+    the stored set was stale, ``"missing"`` none stored and ``build_if_missing`` was
+    False: seeks then replay from the start), ``saved`` (the built set is in the
+    store) and ``build_seconds``.
+    """
+
+    def __init__(self, db, session_id: str, checkpoints: Sequence[Checkpoint], *, policy: CheckpointPolicy,
+                 status: str, saved: bool = False, build_seconds: float = 0.0, info: tuple | None = None):
+        conn = _conn(db)
+        if info is None:
+            info = _session_row(conn, session_id)
+        self.conn = conn
+        self.session_id = session_id
+        self.first_ts, self.last_ts, self.event_count, self.content_hash = info
+        self.checkpoints = list(checkpoints)
+        self.policy = policy
+        self.version = checkpoint_version(policy)
+        self.status = status
+        self.saved = saved
+        self.build_seconds = build_seconds
+        self.source = StoreEventSource(conn, session_id, content_hash=self.content_hash)
+        self.planner = SeekPlanner(self.checkpoints, self.source)
+        #: pause the cyclic garbage collector during a seek (see :meth:`seek`)
+        self.pause_gc = True
+
+    @property
+    def has_checkpoints(self) -> bool:
+        return bool(self.checkpoints)
+
+    @property
+    def duration_ms(self) -> int:
+        return self.last_ts - self.first_ts
+
+    @property
+    def checkpoint_bytes(self) -> int:
+        return sum(len(c.data) for c in self.checkpoints)
+
+    def seek(self, t_abs: int, current: Mirror | None = None) -> Mirror:
+        """Mirror state after every event with ``timestamp <= t_abs`` (absolute ms).
+
+        Pass the mirror of the previous seek as ``current`` while playing or dragging:
+        a forward seek within one checkpoint interval then advances it in place
+        (and returns it); otherwise a new mirror is returned and ``current`` is untouched.
+
+        A seek allocates tens of thousands of small containers (decoded events, the
+        restored tree), which can trigger full cyclic-GC passes over the whole heap in
+        the middle of it (the p95/max tail). With ``pause_gc`` (default True) the
+        collector is paused for the seek, a bounded amount of work, and resumed after.
+        """
+        if not self.pause_gc or not gc.isenabled():
+            return self.planner.seek(t_abs, current)
+        gc.disable()
+        try:
+            return self.planner.seek(t_abs, current)
+        finally:
+            gc.enable()
+
+    def seek_offset(self, ms: int, current: Mirror | None = None) -> Mirror:
+        """:meth:`seek` to ``first_ts + ms`` (time from the start of the recording)."""
+        return self.seek(self.first_ts + ms, current)
+
+    def pointer_at(self, m: Mirror, t_abs: int, lookahead_ms: int = 500) -> dict | None:
+        """Pointer ``{x, y, id}`` at ``t_abs`` for a mirror seeked to ``t_abs``
+        (see :meth:`SeekPlanner.pointer_at`)."""
+        return self.planner.pointer_at(m, t_abs, lookahead_ms)
+
+
+def _session_row(conn: sqlite3.Connection, session_id: str) -> tuple[int, int, int, str]:
+    row = conn.execute(
+        "SELECT started_at, ended_at, event_count, content_hash FROM sessions WHERE id = ?", (session_id,)
+    ).fetchone()
+    if row is None:
+        raise SessionNotFound(session_id)
+    return tuple(row)
+
+
+def open_session_replay(
+    db,
+    session_id: str,
+    *,
+    build_if_missing: bool = True,
+    progress: ProgressFn | None = None,
+    cancel: Callable[[], bool] | None = None,
+    policy: CheckpointPolicy = DEFAULT_POLICY,
+) -> SessionReplay:
+    """Open ``session_id`` for seeking: load its stored checkpoints when they are
+    current (same version and content), else build and store them (see
+    :func:`build_session_checkpoints`; ``progress``/``cancel`` apply to the build).
+
+    Raises :class:`SessionNotFound` and :class:`~replaydesk.store.Cancelled`.
+    """
+    conn = _conn(db)
+    info = _session_row(conn, session_id)
+    version = checkpoint_version(policy)
+    stored = load_checkpoints(conn, session_id, version, info[3])
+    cps = _from_rows(stored) if stored is not None else None
+    if cps is not None:
+        return SessionReplay(conn, session_id, cps, policy=policy, status="cached", info=info)
+    stale = conn.execute("SELECT 1 FROM checkpoints WHERE session_id = ? LIMIT 1", (session_id,)).fetchone() is not None
+    if not build_if_missing:
+        return SessionReplay(conn, session_id, [], policy=policy, status="missing", info=info)
+    for _ in range(3):
+        res = build_session_checkpoints(conn, session_id, policy=policy, progress=progress, cancel=cancel)
+        info = _session_row(conn, session_id)  # the build read a snapshot; the source must match it
+        if info[3] == res.content_hash:
+            return SessionReplay(conn, session_id, res.checkpoints, policy=policy,
+                                 status="rebuilt" if stale else "built", saved=res.saved,
+                                 build_seconds=res.seconds, info=info)
+    raise SessionChanged(f"session {session_id!r} keeps changing while its checkpoints are built")
+
+
+def ensure_checkpoints(db, session_id: str, *, policy: CheckpointPolicy = DEFAULT_POLICY,
+                       progress: ProgressFn | None = None, cancel: Callable[[], bool] | None = None) -> str:
+    """Build and store the session's checkpoints unless a current set is stored (for
+    the importer's ``on_session`` hook, "built at import"). Returns ``"cached"``,
+    ``"built"`` or ``"rebuilt"``."""
+    conn = _conn(db)
+    content_hash = _session_row(conn, session_id)[3]
+    have = checkpoint_set_info(conn, session_id)
+    if have is not None and have.version == checkpoint_version(policy) and have.content_hash == content_hash:
+        return "cached"
+    stale = have is not None
+    build_session_checkpoints(conn, session_id, policy=policy, progress=progress, cancel=cancel)
+    return "rebuilt" if stale else "built"

@@ -1,0 +1,50 @@
+"""Window-level actions as data: ids, texts, shortcuts, built in one place.
+
+The main window looks actions up by id; the Help > Keyboard shortcuts dialog
+lists every action that has a shortcut, so documentation cannot drift.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from PySide6.QtGui import QAction, QKeySequence
+
+
+class ActionId(str, Enum):
+    OPEN_ARCHIVE = "open_archive"
+    OPEN_FOLDER = "open_folder"
+    QUIT = "quit"
+    FOCUS_SEARCH = "focus_search"
+    TOGGLE_SESSIONS = "toggle_sessions"
+    TOGGLE_PANEL = "toggle_panel"
+    WEB_ASSETS = "web_assets"
+    SHORTCUTS = "shortcuts"
+    ABOUT = "about"
+
+
+_SPECS: dict[ActionId, tuple[str, object, str]] = {
+    ActionId.OPEN_ARCHIVE: ("&Open Archive…", QKeySequence.StandardKey.Open, "Import a recording archive (zip, JSON, JSON Lines, PostHog export)"),
+    ActionId.OPEN_FOLDER: ("Open &Folder…", "Ctrl+Shift+O", "Import a folder of session folders"),
+    ActionId.QUIT: ("&Quit", QKeySequence.StandardKey.Quit, "Close ReplayDesk"),
+    ActionId.FOCUS_SEARCH: ("&Find Sessions", QKeySequence.StandardKey.Find, "Search sessions by visited URL"),
+    ActionId.TOGGLE_SESSIONS: ("&Sessions", "Ctrl+1", "Show or hide the session list"),
+    ActionId.TOGGLE_PANEL: ("&Inspector", "Ctrl+2", "Show or hide the events / pages / errors panel"),
+    ActionId.WEB_ASSETS: ("Load Page Assets from the &Web", None, "Allow recorded pages to fetch http(s) images, fonts and styles (off: nothing leaves this machine)"),
+    ActionId.SHORTCUTS: ("&Keyboard Shortcuts", "F1", "List every keyboard shortcut"),
+    ActionId.ABOUT: ("&About ReplayDesk", None, "Version and licence"),
+}
+
+
+def create_actions(parent) -> dict[ActionId, QAction]:
+    out: dict[ActionId, QAction] = {}
+    for aid, (text, shortcut, tip) in _SPECS.items():
+        a = QAction(text, parent)
+        a.setObjectName(aid.value)
+        if shortcut is not None:
+            a.setShortcut(QKeySequence(shortcut))
+        a.setStatusTip(tip)
+        a.setToolTip(tip)
+        out[aid] = a
+    out[ActionId.WEB_ASSETS].setCheckable(True)
+    return out

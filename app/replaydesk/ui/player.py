@@ -1,0 +1,275 @@
+"""The centre of the window: replay view, timeline and transport for one session.
+
+Loading a session runs off the GUI thread: checkpoints are built (once, then
+cached in the store) on the single writer; the timeline and the event
+summaries on the general pool. Seeking restores the nearest checkpoint in
+Python (a few ms) and sends the renderer one frame; requests that arrive
+while a frame is being painted are coalesced so the latest wins and no stale
+frame is ever queued. Playing forward applies the stored events between the
+last shown moment and the clock's time.
+"""
+
+from __future__ import annotations
+
+import logging
+from bisect import bisect_right
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+
+from ..analysis import build_timeline
+from ..analysis.events import EventSummarizer
+from ..replay import Mirror
+from ..replay.frame import frame_from_mirror
+from ..replay.session import open_session_replay
+from ..state.playback import PlaybackState
+from ..store import iter_events, open_store
+from .inspector import EventInspector
+from .replay import ReplayView
+from .tasks import op
+from .timeline import TimelineWidget
+from .transport import PlaybackDriver, TransportBar, playback_actions
+
+log = logging.getLogger(__name__)
+
+
+def _prepare_checkpoints(db_path: str, session_id: str, task) -> None:
+    """Writer thread: build and store the session's checkpoints if missing."""
+    db = open_store(db_path)
+    try:
+        open_session_replay(db, session_id, build_if_missing=True, cancel=lambda: task.cancelled)
+    finally:
+        db.conn.close()
+
+
+def _prepare_views(db_path: str, session_id: str, task):
+    """Pool thread: the timeline and the inspector rows, in one pass."""
+    db = open_store(db_path, readonly=True)
+    try:
+        events = iter_events(db.conn, session_id)
+        mirror = Mirror()
+        summarizer = None
+
+        def tap():
+            nonlocal summarizer
+            for i, e in enumerate(events):
+                if summarizer is None:
+                    summarizer = EventSummarizer(e["timestamp"])
+                summarizer.feed(e, mirror)
+                mirror.apply(e)
+                if i % 2000 == 0:
+                    task.check()
+                yield e
+
+        timeline = build_timeline(tap(), session_id)
+        return timeline, (summarizer.rows if summarizer else [])
+    finally:
+        db.conn.close()
+
+
+class PlayerPane(QWidget):
+    """Signals: ``framePainted(int ms)`` after a seek's frame is on screen."""
+
+    framePainted = Signal(int)
+
+    def __init__(self, db, *, allow_web_assets: bool = False, parent=None):
+        super().__init__(parent)
+        self.db = db
+        self.db_path = db.execute("PRAGMA database_list").fetchone()[2]
+        self.state = PlaybackState()
+        self.view = ReplayView(self, allow_web_assets=allow_web_assets)
+        self.timeline = TimelineWidget(self.state, None, self)
+        self.transport = TransportBar(self.state, self)
+        self.driver = PlaybackDriver(self.state, self)
+        self.inspector = EventInspector()
+        self._actions = playback_actions(self, self.state)
+
+        self.hint = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.hint.setObjectName("emptyState")
+        self.hint.setWordWrap(True)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.hint)
+        self.stack.addWidget(self.view)
+        bottom = QWidget()
+        bl = QVBoxLayout(bottom)
+        bl.setContentsMargins(0, 0, 0, 0)
+        bl.setSpacing(0)
+        bl.addWidget(self.timeline)
+        bl.addWidget(self.transport)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.stack)
+        self.splitter.addWidget(bottom)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setChildrenCollapsible(False)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.splitter)
+
+        self._info: dict | None = None
+        self._replay = None
+        self._t0 = 0
+        self._page_starts: list[int] = []
+        self._pending: float | None = None
+        self._inflight: int | None = None
+        self._inflight_ms = 0
+        self._applied_until: int | None = None
+        self._jobs = []
+        self._generation = 0
+        self._off = [
+            self.state.connect("seek_requested", self._on_state_seek_requested),
+            self.state.connect("time_changed", self._on_state_time_changed),
+        ]
+        self.view.framePainted.connect(self._on_view_frame_painted)
+        self.view.rendererReady.connect(self._pump)
+        self.inspector.seekRequested.connect(self.seek_relative)
+        self.set_empty_hint("Select a session to replay it.")
+
+    # -- public API ------------------------------------------------------
+    def actions(self):
+        return list(self._actions)
+
+    def open_session(self, info: dict) -> None:
+        """Show ``info`` (from :func:`session_info`): first frame as soon as ready."""
+        for job in self._jobs:
+            job.cancel()
+        self._generation += 1
+        gen = self._generation
+        self.state.pause()
+        self._info = info
+        self._replay = None
+        self._t0 = info["started_at"]
+        self._page_starts = [p["t_enter"] for p in info["pages"]]
+        self._pending = 0.0
+        self._applied_until = None
+        self.hint.setText(f"Loading {info['id']}…")
+        self.stack.setCurrentWidget(self.hint)
+        sid = info["id"]
+        self._jobs = [
+            op(_prepare_checkpoints, self.db_path, sid)
+            .on_writer()
+            .on_success(lambda _r: self._on_checkpoints_ready(gen, sid))
+            .on_failure(lambda exc: self._on_load_failed(gen, exc))
+            .run(),
+            op(_prepare_views, self.db_path, sid)
+            .on_success(lambda r: self._on_views_ready(gen, r))
+            .on_failure(lambda exc: self._on_load_failed(gen, exc))
+            .run(),
+        ]
+
+    def seek_relative(self, ms: int) -> None:
+        self.state.seek(ms)
+
+    def set_empty_hint(self, text: str | None) -> None:
+        if text is None:
+            if self._info is None:
+                self.hint.setText("Select a session to replay it.")
+            return
+        self.hint.setText(text)
+        self.stack.setCurrentWidget(self.hint)
+
+    def set_allow_web_assets(self, on: bool) -> None:
+        self.view.allowWebAssets = on
+        if self._replay is not None:
+            self.state.seek(self.state.time)  # rebuild the page with the new policy
+
+    def save_splitter(self):
+        return self.splitter.saveState()
+
+    def restore_splitter(self, data) -> None:
+        self.splitter.restoreState(data)
+
+    @property
+    def session_id(self) -> str | None:
+        return self._info["id"] if self._info else None
+
+    @property
+    def ready(self) -> bool:
+        return self._replay is not None
+
+    def shutdown(self) -> None:
+        for job in self._jobs:
+            job.cancel()
+        self.driver.stop()
+        self.state.pause()
+        for off in self._off:
+            off()
+        self._off = []
+        self.timeline.detach()
+        self.transport.detach()
+        self.view.shutdown()  # the page must go before its profile
+
+    # -- loading ---------------------------------------------------------
+    def _on_load_failed(self, gen: int, exc: BaseException) -> None:
+        if gen != self._generation:
+            return
+        log.error("loading session failed", exc_info=exc)
+        self.hint.setText(f"This session cannot be replayed: {exc}")
+        self.stack.setCurrentWidget(self.hint)
+
+    def _on_views_ready(self, gen: int, result) -> None:
+        if gen != self._generation:
+            return
+        timeline, rows = result
+        self.inspector.set_rows(rows)
+        self.timeline.set_timeline(timeline)
+        keep_pending = self._pending
+        self.state.load_timeline(timeline)
+        if self._replay is None:
+            self._pending = keep_pending if keep_pending is not None else 0.0
+
+    def _on_checkpoints_ready(self, gen: int, sid: str) -> None:
+        if gen != self._generation:
+            return
+        self._replay = open_session_replay(self.db, sid, build_if_missing=False)
+        self.stack.setCurrentWidget(self.view)
+        if self._pending is None:
+            self._pending = self.state.time
+        self._pump()
+
+    # -- seeking (coalesced, latest wins) --------------------------------
+    def _on_state_seek_requested(self, t: float) -> None:
+        self._pending = t
+        self._pump()
+
+    def _pump(self) -> None:
+        if self._inflight is not None or self._pending is None or self._replay is None or not self.view.is_ready:
+            return
+        t = self._pending
+        self._pending = None
+        t_abs = int(self._t0 + t)
+        mirror = self._replay.seek(t_abs)
+        frame = frame_from_mirror(mirror, t_abs, self._replay.pointer_at(mirror, t_abs))
+        if frame is None:
+            return
+        i = bisect_right(self._page_starts, t_abs) - 1
+        page_ts = self._page_starts[i] if i >= 0 else t_abs
+        self.view.load_snapshot(frame.node, {"width": frame.viewport[0], "height": frame.viewport[1]}, None, frame.href, timestamp=page_ts)
+        self.view.set_state(frame.state)
+        if frame.events:
+            self.view.apply_events(frame.events)
+        self._applied_until = t_abs
+        self._inflight_ms = int(t)
+        self._inflight = self.view.request_frame(settle=not self.state.playing, at_ts=t_abs)
+
+    def _on_view_frame_painted(self, token: int) -> None:
+        if token != self._inflight:
+            return
+        self._inflight = None
+        self.framePainted.emit(self._inflight_ms)
+        self._pump()
+
+    # -- playing forward -------------------------------------------------
+    def _on_state_time_changed(self, t: float) -> None:
+        self.inspector.follow_time(t)
+        if not self.state.playing or self._replay is None or self._applied_until is None:
+            return
+        if self._inflight is not None or self._pending is not None:
+            return  # a seek is being painted; it sets the new starting point
+        t_abs = int(self._t0 + t)
+        if t_abs <= self._applied_until:
+            return
+        events = list(iter_events(self.db.conn, self._info["id"], self._applied_until + 1, t_abs))
+        self._applied_until = t_abs
+        if events:
+            self.view.apply_events(events)

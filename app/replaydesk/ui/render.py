@@ -1,0 +1,47 @@
+"""Render a stored session's viewport at a moment to an image, headless.
+
+The same path the player uses to seek: checkpoint + events since (Python
+mirror), one frame payload to the renderer, wait until that frame is on
+screen, grab the recorded viewport at device pixel ratio 1. Used by
+``replaydesk render``, list thumbnails and clip export.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QImage
+
+from ..replay.frame import frame_from_mirror
+from ..replay.session import SessionReplay, open_session_replay
+from .replay import FrameRenderer
+
+
+def render_replay_frame(renderer: FrameRenderer, replay: SessionReplay, at_ms: int, *, pages: list[int] | None = None) -> QImage:
+    """The frame ``at_ms`` after the session start, exactly the recorded viewport."""
+    t_abs = replay.first_ts + int(at_ms)
+    mirror = replay.seek(t_abs)
+    frame = frame_from_mirror(mirror, t_abs, replay.pointer_at(mirror, t_abs))
+    if frame is None:
+        raise ValueError(f"nothing is on screen {at_ms} ms into the session (no snapshot yet)")
+    w, h = frame.viewport
+    page_ts = max((p for p in (pages or []) if p <= t_abs), default=t_abs)
+    v = renderer.view
+    v.resize(max(w, 1), h + 1)  # +1 row: the renderer's sentinel below the viewport
+    v.load_snapshot(frame.node, {"width": w, "height": h}, None, frame.href, timestamp=page_ts)
+    v.set_state(frame.state)
+    if frame.events:
+        v.apply_events(frame.events)
+    return renderer.capture(at_ts=t_abs)
+
+
+def render_session_png(db, session_id: str, at_ms: int, out_path: str | Path, *, allow_web_assets: bool = False) -> Path:
+    replay = open_session_replay(db, session_id)
+    pages = [r[0] for r in db.conn.execute("SELECT t_enter FROM pages WHERE session_id = ? ORDER BY seq", (session_id,))]
+    with FrameRenderer(allow_web_assets=allow_web_assets) as renderer:
+        img = render_replay_frame(renderer, replay, at_ms, pages=pages)
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not img.save(str(out), "PNG"):
+        raise OSError(f"cannot write {out}")
+    return out

@@ -1,0 +1,156 @@
+"""Headless frame rendering: "what did the page look like at t?" as a PNG.
+
+Why: exports (frames, clips, thumbnails) and the fidelity tests need deterministic frames without
+a visible window. ``FrameRenderer`` keeps one offscreen ``ReplayView`` (device pixel ratio 1) and,
+per frame, builds the FullSnapshot of the page load on screen at t, applies the events up to t,
+waits for the renderer's "painted" acknowledgement *and* for the grabbed image to carry that
+frame's sentinel colour (a grab right after a load or an ack can still show the previous frame),
+then returns exactly the recorded viewport area.
+
+Waiting uses a local event loop with a deadline; nothing is left running afterwards.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop, Qt, QTimer
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
+
+from replaydesk.ui.replay.scheme import register_scheme
+from replaydesk.ui.replay.timeline import FramePlan, plan_frame
+from replaydesk.ui.replay.view import ReplayView
+
+log = logging.getLogger(__name__)
+
+
+class RenderTimeout(RuntimeError):
+    """The renderer did not produce the requested frame in time."""
+
+
+_app: QApplication | None = None
+
+
+def ensure_application() -> QApplication:
+    """Return the QApplication, creating an offscreen one for command-line use if there is none.
+
+    Only when we create the application do we choose its environment: the offscreen platform,
+    software rendering, and
+    (as root only, where Chromium refuses to start otherwise) a disabled Chromium sandbox. The
+    recorded page stays contained by the sandboxed frame, CSP and request interceptor either way.
+    """
+    global _app
+    app = QApplication.instance()
+    if app is not None:
+        return app
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu")  # software frames, as in the tests
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+    register_scheme()
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    _app = QApplication([])
+    return _app
+
+
+class FrameRenderer:
+    """Reusable offscreen renderer. Call ``close()`` (or use as a context manager) when done."""
+
+    def __init__(self, *, allow_web_assets: bool = False, timeout_ms: int = 30000) -> None:
+        ensure_application()
+        self.timeout_ms = timeout_ms
+        self.view = ReplayView(allow_web_assets=allow_web_assets, show_cursor=False, headless=True)
+        self.view.resize(1024, 769)
+        self.view.show()
+        self._wait(lambda: self.view.is_ready, "renderer page did not become ready")
+
+    def __enter__(self) -> FrameRenderer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.view.close()
+        self.view.deleteLater()
+
+    # ------------------------------------------------------------------ rendering
+
+    def show_plan(self, plan: FramePlan) -> None:
+        """Send a plan to the view (no waiting)."""
+        w, h = plan.final_viewport
+        self.view.resize(max(w, 1), h + 1)  # +1 row: the sentinel below the viewport
+        snap = plan.snapshot["data"]
+        href = ((plan.meta or {}).get("data") or {}).get("href", "")
+        self.view.load_snapshot(snap["node"], plan.viewport, snap.get("initialOffset"), href,
+                                timestamp=plan.snapshot.get("timestamp"))
+        if plan.preludes:
+            self.view.apply_events(plan.preludes)
+        if plan.pointer:
+            self.view.set_state({"mouse": plan.pointer})
+        self.view.apply_events(plan.incrementals)
+
+    def render(self, events: list[dict], at_ms: float) -> QImage:
+        """Frame at ``at_ms`` after the first event, exactly the recorded viewport size."""
+        plan = plan_frame(events, at_ms)
+        self.show_plan(plan)
+        return self.capture(at_ts=plan.target_ts)
+
+    def capture(self, at_ts: int | None = None) -> QImage:
+        """Wait for everything sent so far to be painted and grab it (animations at ``at_ts``)."""
+        token = self.view.request_frame(settle=True, at_ts=at_ts)
+        self._wait(lambda: self.view.last_painted_token >= token, f"frame {token} was not acknowledged")
+        self._wait(lambda: self.view.sentinel_matches(token), f"frame {token} never reached the screen")
+        return self.view.grab_viewport()
+
+    def _wait(self, predicate, message: str) -> None:
+        if predicate():
+            return
+        deadline = QDeadlineTimer(self.timeout_ms)
+        loop = QEventLoop()
+        timer = QTimer()
+        timer.setInterval(5)
+
+        def tick() -> None:
+            if predicate() or deadline.hasExpired():
+                loop.quit()
+
+        timer.timeout.connect(tick)
+        timer.start()
+        try:
+            loop.exec()
+        finally:
+            timer.stop()
+            timer.timeout.disconnect(tick)
+        if not predicate():
+            raise RenderTimeout(message)
+
+
+def render_frame_png(
+    events: list[dict],
+    at_ms: float,
+    out_path: str | Path,
+    *,
+    allow_web_assets: bool = False,
+    renderer: FrameRenderer | None = None,
+) -> Path:
+    """Render the moment ``at_ms`` (ms after the first event) of a recording to a PNG file.
+
+    Uses ``renderer`` if given (fast for many frames), else a temporary one. Creates an offscreen
+    QApplication when called outside a Qt program (CLI export); returns the written path.
+    """
+    own = renderer is None
+    r = renderer or FrameRenderer(allow_web_assets=allow_web_assets)
+    try:
+        img = r.render(events, at_ms)
+    finally:
+        if own:
+            r.close()
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not img.save(str(out), "PNG"):
+        raise OSError(f"could not write {out}")
+    return out

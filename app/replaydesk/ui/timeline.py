@@ -1,0 +1,674 @@
+"""The session timeline: activity, inactivity, markers, range and a draggable playhead.
+
+``TimelineWidget`` renders a ``SessionTimeline`` (what happened) and a ``PlaybackState``
+(where we are). It never decides anything about time itself: clicks and drags become
+``state.seek`` calls (plus the ``seekRequested`` Qt signal), and the widget follows the
+state's events. Plot items are created once and updated with ``setData``/``setOpts``; a
+playback tick only moves the playhead.
+
+Layout (one pyqtgraph plot, y fixed, x zoomable): the activity graph (user events per
+second, normalised to the session's peak) with inactive stretches shaded, then four marker
+lanes - Pages, Clicks, Errors, Events - and a bottom axis in m:ss.
+
+Mouse: wheel zooms the time axis around the pointer, dragging the plot pans it, dragging the
+playhead scrubs, a click jumps (snapping to a marker under the pointer), a double click
+shows the whole session. Hovering a marker or the graph shows a tooltip.
+
+Run ``python -m replaydesk.ui.timeline`` for a preview on the bundled demo archive.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
+
+from replaydesk.analysis.activity import BIN_MS, Marker, SessionTimeline
+from replaydesk.state.playback import PlaybackState
+
+from .formatting import clock
+from .theme_colors import TimelineColors, colors_for
+
+#: marker lanes top to bottom: (title, kinds)
+LANES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Pages", ("navigation",)),
+    ("Clicks", ("click", "tap", "dead_click", "error_click", "rage_click")),
+    ("Errors", ("console_error",)),
+    ("Events", ("custom", "annotation")),
+)
+LANE_H = 0.30  # height of one marker lane; the activity graph spans y 0..1
+ACTIVITY_PEAK_Y = 0.88
+Y_MIN = -len(LANES) * LANE_H
+Y_MAX = 1.04
+KIND_NAMES = {
+    "click": "Click",
+    "tap": "Tap",
+    "navigation": "Page",
+    "console_error": "Console error",
+    "custom": "Custom event",
+    "rage_click": "Rage click",
+    "dead_click": "Dead click",
+    "error_click": "Error click",
+    "annotation": "Note",
+}
+#: kind -> (pyqtgraph symbol, size in px, outlined)
+SYMBOLS = {
+    "navigation": ("t2", 11, False),
+    "click": ("o", 7, False),
+    "tap": ("o", 8, False),
+    "dead_click": ("x", 10, True),
+    "error_click": ("h", 11, False),
+    "rage_click": ("star", 16, False),
+    "console_error": ("d", 11, False),
+    "custom": ("s", 8, False),
+    "annotation": ("t", 11, False),
+}
+HIT_PX = 6
+_TIME_STEPS_MS = (100, 200, 500, 1_000, 2_000, 5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000,
+                  900_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 43_200_000, 86_400_000)
+
+
+def _lane_center(i: int) -> float:
+    return -(i + 0.5) * LANE_H
+
+
+_LANE_OF = {kind: i for i, (_t, kinds) in enumerate(LANES) for kind in kinds}
+
+
+class TimeAxisItem(pg.AxisItem):
+    """Bottom axis in m:ss (m:ss.s when zoomed below one second per tick) at nice steps."""
+
+    min_label_px = 84
+
+    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802, N803 - pyqtgraph API
+        span = maxVal - minVal
+        if span <= 0 or size <= 0:
+            return super().tickSpacing(minVal, maxVal, size)
+        ms_per_px = span / size
+        major = next((s for s in _TIME_STEPS_MS if s / ms_per_px >= self.min_label_px), _TIME_STEPS_MS[-1])
+        minors = [s for s in _TIME_STEPS_MS if s < major and major % s == 0 and s / ms_per_px >= 10]
+        levels = [(major, 0)]
+        if minors:
+            levels.append((minors[-1], 0))
+        return levels
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph API
+        out = []
+        for v in values:
+            v = round(v)
+            if v < 0:
+                out.append("")
+            elif spacing < 1000:
+                out.append(clock(v))
+            else:
+                s = v // 1000
+                out.append(f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}")
+        return out
+
+
+class _TimelineViewBox(pg.ViewBox):
+    """Left click = jump, double click = show all; no context menu; x-only mouse."""
+
+    def __init__(self, on_click: Callable[[float, float], None], on_double: Callable[[], None]):
+        super().__init__(enableMenu=False)
+        self._on_click = on_click
+        self._on_double = on_double
+        self.setMouseEnabled(x=True, y=False)
+
+    def mouseClickEvent(self, ev):  # noqa: N802 - pyqtgraph API
+        if ev.button() != Qt.MouseButton.LeftButton:
+            ev.ignore()
+            return
+        ev.accept()
+        if ev.double():
+            self._on_double()
+            return
+        p = self.mapSceneToView(ev.scenePos())
+        self._on_click(p.x(), p.y())
+
+
+class TimelineWidget(QWidget):
+    """Timeline of one session bound to a :class:`PlaybackState`.
+
+    Signals: ``seekRequested(int ms)`` - the user clicked or scrubbed to a time (at most
+    ~60/s while scrubbing, always once more on release). The widget has already applied it
+    with ``state.seek``; connect the signal only if you need a Qt-side notification.
+    """
+
+    seekRequested = Signal(int)
+
+    def __init__(self, state: PlaybackState, timeline: SessionTimeline | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("timeline")
+        self._state = state
+        self._timeline = SessionTimeline.empty()
+        self._colors: TimelineColors = colors_for(self.palette())
+        self._lane_index: list[tuple[np.ndarray, list[Marker]]] = [(np.zeros(0), []) for _ in LANES]
+        self._dragging = False
+        self._pending_seek: int | None = None
+        self._last_scrub_emit = -math.inf
+        self._last_scrub_value: int | None = None
+        #: minimum wall time between two scrub seeks (ms); 0 = every mouse move
+        self.scrub_interval_ms = 1000 / 60
+        self._scrub_timer = QTimer(self)
+        self._scrub_timer.setSingleShot(True)
+        self._scrub_timer.timeout.connect(self._flush_scrub)
+        self._idle_labels: list[pg.TextItem] = []
+        self._build()
+        self._apply_colors()
+        subs = [
+            state.connect("time_changed", self._on_state_time_changed),
+            state.connect("range_changed", self._on_state_range_changed),
+            state.connect("skip_inactivity_changed", self._on_state_skip_changed),
+        ]
+        self._subs = subs
+        # the state may outlive the widget: drop our callbacks when the C++ object goes
+        self.destroyed.connect(lambda *_a, subs=subs: [d() for d in subs])
+        self.set_timeline(timeline or SessionTimeline.empty())
+
+    # ---- construction --------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self._axis = TimeAxisItem(orientation="bottom")
+        self._vb = _TimelineViewBox(self._on_view_clicked, self.fit)
+        self._plot = pg.PlotWidget(viewBox=self._vb, axisItems={"bottom": self._axis})
+        self._plot.setObjectName("timelinePlot")
+        self._plot.setFrameShape(pg.QtWidgets.QFrame.Shape.NoFrame)
+        pi = self._plot.getPlotItem()
+        pi.hideButtons()
+        pi.setMenuEnabled(False)
+        pi.layout.setContentsMargins(2, 6, 10, 2)
+        left = pi.getAxis("left")
+        self._set_left_ticks(0)
+        left.setWidth(64)
+        left.setStyle(tickLength=0, tickTextOffset=8)
+        self._axis.setStyle(tickLength=-5, tickTextOffset=4, hideOverlappingLabels=24)
+        self._axis.setHeight(26)
+        vb = self._vb
+        vb.setDefaultPadding(0)
+        vb.disableAutoRange()
+        vb.setYRange(Y_MIN, Y_MAX, padding=0)
+        vb.setLimits(yMin=Y_MIN, yMax=Y_MAX)
+
+        self._inactive = pg.BarGraphItem(x0=np.zeros(0), x1=np.zeros(0), y0=Y_MIN, y1=Y_MAX)
+        self._inactive.setZValue(-20)
+        self._range = pg.LinearRegionItem(values=(0, 0), movable=False)
+        self._range.setZValue(-15)
+        self._range.setVisible(False)
+        self._lane_lines = [pg.InfiniteLine(pos=-i * LANE_H, angle=0, movable=False) for i in range(len(LANES) + 1)]
+        for line in self._lane_lines:
+            line.setZValue(-10)
+        self._activity = pg.PlotDataItem(np.zeros(1), np.zeros(0), stepMode="center", fillLevel=0, antialias=False)
+        self._pages = pg.PlotDataItem(connect="pairs")
+        self._pages.setZValue(-5)
+        self._scatter: dict[str, pg.ScatterPlotItem] = {}
+        for kind, (symbol, size, _outlined) in SYMBOLS.items():
+            item = pg.ScatterPlotItem(symbol=symbol, size=size, hoverable=True, hoverSize=size + 4, tip=None, antialias=True)
+            item.setZValue(10 + (2 if kind in ("rage_click", "error_click", "dead_click") else 0))
+            item.sigClicked.connect(self._on_marker_clicked)
+            self._scatter[kind] = item
+        self._playhead = pg.InfiniteLine(pos=0, angle=90, movable=True)
+        self._playhead.addMarker("v", position=1.0, size=12)
+        self._playhead.setZValue(50)
+        self._playhead.setCursor(Qt.CursorShape.SizeHorCursor)
+        self._playhead.sigDragged.connect(self._on_playhead_dragged)
+        self._playhead.sigPositionChangeFinished.connect(self._on_playhead_released)
+
+        for item in (self._inactive, self._range, *self._lane_lines, self._activity, self._pages, *self._scatter.values(), self._playhead):
+            self._plot.addItem(item, ignoreBounds=True)
+        self._plot.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self._plot)
+        self.setMinimumHeight(120)
+
+    def _set_left_ticks(self, peak: int) -> None:
+        """Lane titles, plus the activity scale: the peak's events per second at its height."""
+        ticks = [(0.32, "Activity"), *((_lane_center(i), t) for i, (t, _k) in enumerate(LANES))]
+        if peak:
+            ticks.insert(0, (ACTIVITY_PEAK_Y, f"{peak}/s"))
+        self._plot.getPlotItem().getAxis("left").setTicks([ticks, []])
+
+    def sizeHint(self):  # noqa: N802 - Qt API
+        s = super().sizeHint()
+        s.setHeight(170)
+        return s
+
+    # ---- public API ----------------------------------------------------------------------
+
+    @property
+    def plot_widget(self) -> pg.PlotWidget:
+        return self._plot
+
+    @property
+    def view_box(self) -> pg.ViewBox:
+        return self._vb
+
+    @property
+    def playhead(self) -> pg.InfiniteLine:
+        return self._playhead
+
+    def timeline(self) -> SessionTimeline:
+        return self._timeline
+
+    def set_timeline(self, timeline: SessionTimeline) -> None:
+        """Show ``timeline`` (a new session, or the same one with more markers)."""
+        same_session = timeline.session_id == self._timeline.session_id and timeline.duration == self._timeline.duration
+        self._timeline = timeline
+        dur = max(1, timeline.duration)
+
+        counts = timeline.activity.astype(float)
+        peak = max(1.0, float(counts.max()) if counts.size else 1.0)
+        self._set_left_ticks(int(counts.max()) if counts.size else 0)
+        edges = np.minimum(np.arange(counts.size + 1, dtype=float) * BIN_MS, timeline.duration)
+        self._activity.setData(edges if counts.size else np.zeros(1), counts / peak * ACTIVITY_PEAK_Y)
+
+        spans = np.asarray(timeline.inactive_spans, dtype=float).reshape(-1, 2)
+        self._inactive.setOpts(x0=spans[:, 0], x1=spans[:, 1], y0=Y_MIN, y1=Y_MAX)
+        self._update_idle_labels(spans)
+
+        pages = np.asarray(timeline.page_times, dtype=float)
+        self._pages.setData(np.repeat(pages, 2), np.tile([Y_MIN, 1.0], pages.size))
+
+        by_kind: dict[str, list[Marker]] = {k: [] for k in SYMBOLS}
+        for m in timeline.markers:
+            by_kind.setdefault(m.kind, []).append(m)
+        for kind, item in self._scatter.items():
+            ms = by_kind.get(kind, [])
+            item.setData(x=[m.t for m in ms], y=[_lane_center(_LANE_OF[kind])] * len(ms), data=ms)
+        self._lane_index = []
+        for _title, kinds in LANES:
+            ms = sorted((m for k in kinds for m in by_kind.get(k, [])), key=lambda m: m.t)
+            self._lane_index.append((np.asarray([m.t for m in ms], dtype=float), ms))
+
+        pad = dur * 0.01
+        self._playhead.setBounds((0, dur))
+        self._vb.setLimits(xMin=-pad, xMax=dur + pad, minXRange=min(1_000, dur), maxXRange=dur + 2 * pad)
+        if not same_session:
+            self.fit()
+        self._on_state_time_changed(self._state.time)
+        self._on_state_range_changed(self._state.range_in, self._state.range_out)
+        self._on_state_skip_changed(self._state.skip_inactivity)
+
+    def fit(self) -> None:
+        """Show the whole session."""
+        dur = max(1, self._timeline.duration)
+        pad = dur * 0.01
+        self._vb.setXRange(-pad, dur + pad, padding=0)
+
+    def x_range(self) -> tuple[float, float]:
+        (lo, hi), _y = self._vb.viewRange()
+        return lo, hi
+
+    def set_x_range(self, lo: float, hi: float) -> None:
+        self._vb.setXRange(lo, hi, padding=0)
+
+    def detach(self) -> None:
+        """Stop following the state (the widget keeps its last picture)."""
+        for d in self._subs:
+            d()
+        self._subs.clear()
+        self._scrub_timer.stop()
+
+    def tooltip_at(self, x: float, y: float) -> str:
+        """What hovering view coordinates ``(x ms, y)`` shows (empty: nothing)."""
+        lane = self._lane_at(y)
+        if lane is not None:
+            near = self._markers_near(lane, x)
+            if not near:
+                return ""
+            lines = [_describe(m) for m in near[:4]]
+            if len(near) > 4:
+                lines.append(f"… and {len(near) - 4} more")
+            return "\n\n".join(lines)
+        if not (0 <= x <= self._timeline.duration) or not (0 <= y <= Y_MAX):
+            return ""
+        for s, e in self._timeline.inactive_spans:
+            if s <= x <= e:
+                return f"Inactive {clock(s)} – {clock(e)}  ({(e - s) / 1000:.1f} s without input)"
+        i = int(x // BIN_MS)
+        n = int(self._timeline.activity[i]) if 0 <= i < self._timeline.activity.size else 0
+        return f"{clock(i * BIN_MS)} – {clock(min((i + 1) * BIN_MS, self._timeline.duration))}: {n} user event{'s' if n != 1 else ''}"
+
+    def view_to_widget(self, x: float, y: float) -> QPointF:
+        """Widget coordinates of the view point ``(x ms, y)`` in the plot's viewport (tests)."""
+        scene = self._vb.mapViewToScene(QPointF(x, y))
+        return QPointF(self._plot.mapFromScene(scene))
+
+    # ---- state -> view -------------------------------------------------------------------
+
+    def _on_state_time_changed(self, t: float) -> None:
+        if self._dragging:
+            return
+        self._playhead.setValue(t)
+        if self._state.playing:
+            lo, hi = self.x_range()
+            width = hi - lo
+            if width < self._timeline.duration and not (lo <= t <= hi - width * 0.02):
+                new_lo = t - width * 0.1
+                self._vb.setXRange(new_lo, new_lo + width, padding=0)
+
+    def _on_state_range_changed(self, rin: float | None, rout: float | None) -> None:
+        if rin is None and rout is None:
+            self._range.setVisible(False)
+            return
+        self._range.setRegion((rin or 0.0, self._timeline.duration if rout is None else rout))
+        self._range.setVisible(True)
+
+    def _on_state_skip_changed(self, on: bool) -> None:
+        c = self._colors.inactive
+        if on:
+            c = pg.mkColor(c)
+            c.setAlpha(min(255, int(c.alpha() * 1.8)))
+        self._inactive.setOpts(brush=pg.mkBrush(c), pen=pg.mkPen(None))
+
+    # ---- view -> state -------------------------------------------------------------------
+
+    def _on_view_clicked(self, x: float, y: float) -> None:
+        lane = self._lane_at(y)
+        near = self._markers_near(lane, x) if lane is not None else []
+        t = near[0].t if near else x
+        t = min(max(0, round(t)), self._timeline.duration)
+        self._state.seek(t)
+        self.seekRequested.emit(t)
+
+    def _on_marker_clicked(self, _item, points, _ev) -> None:
+        """A click right on a symbol (the scatter item takes it before the view box)."""
+        if len(points):
+            p = points[0].pos()
+            self._on_view_clicked(p.x(), p.y())
+
+    def _on_playhead_dragged(self, line) -> None:
+        if not self._dragging:
+            self._dragging = True
+            self._last_scrub_value = None
+            self._state.begin_scrub()
+        self._pending_seek = min(max(0, round(line.value())), self._timeline.duration)
+        wait = self.scrub_interval_ms - (time.monotonic() - self._last_scrub_emit) * 1000
+        if wait <= 0:
+            self._flush_scrub()
+        elif not self._scrub_timer.isActive():
+            self._scrub_timer.start(max(1, int(math.ceil(wait))))
+
+    def _on_playhead_released(self, line) -> None:
+        self._pending_seek = min(max(0, round(line.value())), self._timeline.duration)
+        self._flush_scrub()
+        if self._dragging:
+            self._dragging = False
+            self._playhead.setValue(self._state.time)
+            self._state.end_scrub()
+
+    def _flush_scrub(self) -> None:
+        self._scrub_timer.stop()
+        if self._pending_seek is None:
+            return
+        t, self._pending_seek = self._pending_seek, None
+        if t == self._last_scrub_value:
+            return
+        self._last_scrub_value = t
+        self._last_scrub_emit = time.monotonic()
+        self._state.seek(t)
+        self.seekRequested.emit(t)
+
+    def _on_scene_mouse_moved(self, scene_pos) -> None:
+        if self._dragging or not self._vb.sceneBoundingRect().contains(scene_pos):
+            QToolTip.hideText()
+            return
+        p = self._vb.mapSceneToView(scene_pos)
+        text = self.tooltip_at(p.x(), p.y())
+        if text:
+            global_pos = self._plot.mapToGlobal(self._plot.mapFromScene(scene_pos))
+            QToolTip.showText(global_pos, text, self._plot)
+        else:
+            QToolTip.hideText()
+
+    # ---- hit testing ---------------------------------------------------------------------
+
+    def _lane_at(self, y: float) -> int | None:
+        if y >= 0:
+            return None
+        i = int(-y // LANE_H)
+        return i if 0 <= i < len(LANES) else None
+
+    def _markers_near(self, lane: int, x: float) -> list[Marker]:
+        times, markers = self._lane_index[lane]
+        if not markers:
+            return []
+        tol = HIT_PX * abs(self._vb.viewPixelSize()[0])
+        lo = int(np.searchsorted(times, x - tol, "left"))
+        hi = int(np.searchsorted(times, x + tol, "right"))
+        return sorted(markers[lo:hi], key=lambda m: abs(m.t - x))
+
+    # ---- colours -------------------------------------------------------------------------
+
+    def changeEvent(self, ev):  # noqa: N802 - Qt API
+        if ev.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange, QEvent.Type.FontChange):
+            self._colors = colors_for(self.palette())
+            self._apply_colors()
+        super().changeEvent(ev)
+
+    def colors(self) -> TimelineColors:
+        return self._colors
+
+    def _apply_colors(self) -> None:
+        c = self._colors
+        self._plot.setBackground(c.background)
+        font = QFont(self.font())
+        font.setPointSizeF(max(7.5, font.pointSizeF() - 1))
+        for name in ("left", "bottom"):
+            ax = self._plot.getPlotItem().getAxis(name)
+            ax.setPen(pg.mkPen(c.muted))
+            ax.setTextPen(pg.mkPen(c.foreground))
+            ax.setTickFont(font)
+        self._axis.setPen(pg.mkPen(c.muted))
+        self._activity.setPen(pg.mkPen(c.activity_pen, width=1.2))
+        self._activity.setBrush(pg.mkBrush(c.activity_fill))
+        self._on_state_skip_changed(self._state.skip_inactivity)
+        for line in self._lane_lines:
+            line.setPen(pg.mkPen(c.muted, width=1))
+        self._pages.setPen(pg.mkPen(c.page_line, width=1, style=Qt.PenStyle.DashLine))
+        for kind, item in self._scatter.items():
+            col = c.marker(kind)
+            _symbol, _size, outlined = SYMBOLS[kind]
+            if outlined:
+                item.setPen(pg.mkPen(col, width=2))
+                item.setBrush(pg.mkBrush(col))
+            else:
+                item.setPen(pg.mkPen(c.background, width=1))
+                item.setBrush(pg.mkBrush(col))
+            item.opts["hoverPen"] = pg.mkPen(c.foreground, width=1.5)
+            item.opts["hoverBrush"] = pg.mkBrush(col)
+        self._range.setBrush(pg.mkBrush(c.range_fill))
+        self._range.setHoverBrush(pg.mkBrush(c.range_fill))
+        for line in self._range.lines:
+            line.setPen(pg.mkPen(c.range_edge, width=1.5))
+            line.setHoverPen(pg.mkPen(c.range_edge, width=1.5))
+        self._playhead.setPen(pg.mkPen(c.playhead, width=2))
+        self._playhead.setHoverPen(pg.mkPen(c.playhead, width=3))
+        for label in self._idle_labels:
+            label.setColor(c.foreground)
+
+    def _update_idle_labels(self, spans: np.ndarray) -> None:
+        """Centred "idle 13 s" captions in the activity band (pooled TextItems)."""
+        while len(self._idle_labels) < len(spans):
+            label = pg.TextItem(anchor=(0.5, 0.5), color=self._colors.foreground)
+            label.setZValue(-4)
+            self._plot.addItem(label, ignoreBounds=True)
+            self._idle_labels.append(label)
+        for i, label in enumerate(self._idle_labels):
+            if i < len(spans):
+                s, e = spans[i]
+                label.setText(f"idle {((e - s) / 1000):.0f} s")
+                label.setPos((s + e) / 2, 0.5)
+                label.setVisible(True)
+            else:
+                label.setVisible(False)
+
+
+def _describe(m: Marker) -> str:
+    name = KIND_NAMES.get(m.kind, m.kind.replace("_", " ").capitalize())
+    head = f"{name} · {clock(m.t)}"
+    d = m.detail or {}
+    if m.kind == "navigation":
+        return f"{head}\n{d.get('url') or m.label}"
+    if m.kind in ("click", "tap"):
+        x, y = d.get("x"), d.get("y")
+        return f"{head} at ({x:.0f}, {y:.0f})" if isinstance(x, (int, float)) and isinstance(y, (int, float)) else head
+    if m.kind == "console_error":
+        msg = str(d.get("message") or m.label)
+        return f"{head}\n{msg[:300]}"
+    if m.kind == "custom":
+        return f"{name} “{m.label}” · {clock(m.t)}"
+    return f"{head}\n{m.label}" if m.label else head
+
+
+# ---- standalone preview --------------------------------------------------------------------
+
+
+class TimelinePreview(QWidget):
+    """Timeline + transport on one session, with the keyboard actions and a clock driver."""
+
+    def __init__(self, state: PlaybackState, timeline: SessionTimeline, title: str = "", parent: QWidget | None = None):
+        from PySide6.QtWidgets import QLabel
+
+        from .transport import PlaybackDriver, TransportBar, playback_actions
+
+        super().__init__(parent)
+        self.setWindowTitle(f"ReplayDesk timeline - {title or timeline.session_id}")
+        self.header = QLabel(title, self)
+        self.header.setObjectName("previewHeader")
+        self.header.setContentsMargins(10, 8, 10, 2)
+        self.timeline = TimelineWidget(state, timeline, self)
+        self.transport = TransportBar(state, self)
+        self.driver = PlaybackDriver(state, self)
+        self.actions_ = playback_actions(self, state)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 4)
+        lay.setSpacing(0)
+        lay.addWidget(self.header)
+        lay.addWidget(self.timeline, 1)
+        lay.addWidget(self.transport)
+
+    def closeEvent(self, ev):  # noqa: N802 - Qt API
+        self.driver.stop()
+        super().closeEvent(ev)
+
+
+def pyside_drops_singleton_references() -> bool:
+    """True when this PySide6 build returns ``None`` from void calls without a new reference.
+
+    PySide6 6.12.0 does so (fine on CPython >= 3.12, where ``None``/``True``/``False`` are
+    immortal); on CPython 3.11 every such call lowers ``None``'s reference count, and a
+    running GUI dies after a few seconds to minutes with "Fatal Python error: none_dealloc".
+    6.11.3 is not affected.
+    """
+    import sys
+
+    from PySide6.QtCore import QObject
+
+    probe = QObject()
+    before = sys.getrefcount(None)
+    for _ in range(64):
+        probe.setObjectName("probe")
+    return sys.getrefcount(None) <= before - 32
+
+
+def _pin_singletons() -> None:
+    """Preview-only workaround for the bug above: give None/True/False 2**40 extra references
+    (what CPython 3.12 does by making them immortal). CPython 3.11 object layout only."""
+    import ctypes
+    import sys
+
+    if sys.version_info >= (3, 12):
+        return
+    for obj in (None, True, False):
+        ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 40
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m replaydesk.ui.timeline [--session ID] [--at MS] [--theme light|dark] [--screenshot PNG]``.
+
+    Imports the bundled demo archive into an in-memory store and shows its first session
+    (or ``--session``). With ``--screenshot`` it renders once, saves the PNG and exits.
+    """
+    import argparse
+    import os
+    import sys
+
+    ap = argparse.ArgumentParser(prog="python -m replaydesk.ui.timeline", description=main.__doc__)
+    ap.add_argument("--session", help="session id (default: the first one in the demo archive)")
+    ap.add_argument("--at", type=float, default=None, help="start at this many ms (default: 0, or mid-way with --screenshot)")
+    ap.add_argument("--theme", choices=("light", "dark"), help="force a theme (default: follow the system)")
+    ap.add_argument("--skip", action="store_true", help="turn on skip inactivity")
+    ap.add_argument("--range", nargs=2, type=float, metavar=("IN", "OUT"), help="set an in/out range (ms)")
+    ap.add_argument("--zoom", nargs=2, type=float, metavar=("FROM", "TO"), help="show only this time range (ms)")
+    ap.add_argument("--size", nargs=2, type=int, default=(1100, 230), metavar=("W", "H"))
+    ap.add_argument("--screenshot", help="save a PNG of the window and exit")
+    ap.add_argument("--play", action="store_true", help="start playing")
+    args = ap.parse_args(argv)
+
+    if args.theme:
+        os.environ["REPLAYDESK_THEME"] = args.theme
+    from PySide6.QtWidgets import QApplication
+
+    from replaydesk.analysis import timeline_for_session
+    from replaydesk.resources import demo_archive
+    from replaydesk.store import import_paths, open_store, session_info
+
+    from .theme import apply_theme
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    if pyside_drops_singleton_references():
+        print("warning: this PySide6 build leaks references to None (6.12.0 on CPython 3.11);"
+              " pinning None/True/False so the preview survives - pin PySide6 6.11.3 to fix", file=sys.stderr)
+        _pin_singletons()
+    apply_theme(app)
+    db = open_store(":memory:")
+    report = import_paths(db, [demo_archive()])
+    sid = args.session or (report.added[0] if report.added else None)
+    tl = timeline_for_session(db, sid) if sid else None
+    if tl is None:
+        print(f"no such session: {sid}", file=sys.stderr)
+        return 2
+    info = session_info(db, sid) or {}
+    meta = info.get("meta") or {}
+    title = (
+        f"{sid}  ·  {meta.get('journey') or info.get('device') or ''}  ·  {clock(tl.duration)}  ·  "
+        f"{info.get('page_count', 0)} pages, {info.get('click_count', 0)} clicks, {info.get('error_count', 0)} errors"
+    )
+    state = PlaybackState()
+    state.load_timeline(tl)
+    w = TimelinePreview(state, tl, title)
+    w.resize(*args.size)
+    state.set_skip_inactivity(args.skip)
+    if args.range:
+        state.set_range_in(args.range[0])
+        state.set_range_out(args.range[1])
+    at = args.at if args.at is not None else (tl.duration / 2 if args.screenshot else 0)
+    state.seek(at)
+    w.show()
+    if args.zoom:
+        w.timeline.set_x_range(*args.zoom)
+    if args.screenshot:
+        app.processEvents()
+        w.grab().save(args.screenshot)
+        w.close()
+        db.conn.close()
+        print(args.screenshot)
+        return 0
+    if args.play:
+        state.play()
+    rc = app.exec()
+    db.conn.close()
+    return rc
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,554 @@
+/*
+ * apply.js — apply rrweb events (full snapshots and every IncrementalSnapshot source) to the
+ * content frame built by build.js, and keep the "side state" (scrolls, input values, canvases,
+ * mouse) that a seek must restore.
+ *
+ * Why it is separate from build.js: build.js only knows how to create sanitised nodes; this file
+ * knows rrweb's event semantics (deferred adds by nextId, style diffs, CSSOM rule paths,
+ * constructed stylesheets, canvas commands, selection). Nothing here throws on bad data: a bad op
+ * is logged and skipped (rrweb#1690, #376).
+ */
+'use strict';
+(function (global) {
+  const RD = (global.RD = global.RD || {});
+
+  RD.state = {
+    scrolls: new Map(), // id -> {x, y}
+    inputs: new Map(), // id -> {text, isChecked}
+    canvases: new Map(), // id -> dataURL restored by setState
+    viewport: { width: 1024, height: 768 },
+    href: '',
+  };
+  RD.mirror = new RD.Mirror();
+  // Recorded time: when the current page was snapshotted, the latest applied event, and per
+  // element when it was inserted / last had its attributes changed. Used to put CSS animations
+  // at the phase they had live (renderer.js settleAnimations).
+  RD.clock = { loadedAt: 0, now: 0, inserted: new WeakMap(), touched: new WeakMap() };
+  const parkedDocs = new Map(); // iframe id -> serialized Document waiting for its element
+  let lastSelection = null;
+
+  const warn = RD.warn;
+  const track = RD.track;
+
+  // ------------------------------------------------------------------ frames
+
+  RD.parkFrameDocument = function (iframeId, sn) {
+    parkedDocs.set(iframeId, sn);
+  };
+  RD.attachParkedFrame = function (iframe) {
+    const id = RD.mirror.idOf(iframe);
+    const sn = parkedDocs.get(id);
+    if (sn && iframe.isConnected) {
+      parkedDocs.delete(id);
+      RD.buildFrameDocument(iframe, sn, RD.mirror);
+      RD.reAdoptAll();
+    }
+  };
+
+  // ------------------------------------------------------------------ mutations
+
+  function resolveParent(add) {
+    const p = RD.mirror.get(add.parentId);
+    if (!p) return null;
+    if (add.node && add.node.isShadow && p.nodeType === 1) return p.shadowRoot || RD.ensureShadow(p);
+    if (p.nodeType === 1 && p.localName === 'template' && p.content) return p.content;
+    return p;
+  }
+
+  function docOf(parent) {
+    return parent.nodeType === 9 ? parent : parent.ownerDocument;
+  }
+
+  /** Insert one add whose parent exists (and whose next sibling exists or will not come). */
+  function tryAdd(add, ctx) {
+    const sn = add.node;
+    if (!sn) return true;
+    const parentEl = RD.mirror.get(add.parentId);
+    if (!parentEl) return false;
+    if (sn.type === 0) {
+      // isAttachIframe: a whole document for an iframe element
+      if (parentEl.localName === 'iframe') {
+        if (parentEl.isConnected) {
+          RD.buildFrameDocument(parentEl, sn, RD.mirror);
+          RD.reAdoptAll();
+        } else RD.parkFrameDocument(add.parentId, sn);
+      }
+      return true;
+    }
+    const parent = resolveParent(add);
+    if (!parent) return false;
+    const doc = docOf(parent);
+    let node = RD.mirror.get(sn.id);
+    // A text child of a <style> built from _cssText: keep the CSS, just adopt the id.
+    if (sn.type === 3 && parent.localName === 'style' && parent.hasAttribute('data-rd-csstext') && !sn.textContent) {
+      const existing = Array.from(parent.childNodes).find((c) => c.nodeType === 3 && RD.mirror.idOf(c) === -1);
+      if (existing) {
+        RD.mirror.set(sn.id, existing);
+        return true;
+      }
+    }
+    if (!node || node.ownerDocument !== doc) {
+      const parentSvg = parent.namespaceURI === 'http://www.w3.org/2000/svg' && parent.localName !== 'foreignObject';
+      node = RD.createNode(doc, sn, ctx, parentSvg);
+      if (!node) return true;
+      RD.mirror.set(sn.id, node, { type: sn.type, tag: sn.tagName ? String(sn.tagName).toLowerCase() : '', rootId: sn.rootId });
+      if (sn.type === 2 && sn.isShadowHost) RD.ensureShadow(node);
+    }
+    if (sn.type === 3 && parent.localName === 'textarea') {
+      parent.textContent = '';
+    }
+    if (sn.type === 1 && parent.nodeType === 9 && parent.doctype) parent.removeChild(parent.doctype);
+    if (sn.type === 2 && parent.nodeType === 9 && parent.documentElement && parent.documentElement !== node) {
+      parent.removeChild(parent.documentElement);
+    }
+    let next = null;
+    if (add.nextId !== null && add.nextId !== undefined) {
+      next = RD.mirror.get(add.nextId);
+      if (next && next.parentNode !== parent) next = null;
+    } else if (add.previousId !== null && add.previousId !== undefined && add.previousId !== -1) {
+      const prev = RD.mirror.get(add.previousId);
+      if (prev && prev.parentNode === parent) next = prev.nextSibling;
+    }
+    try {
+      parent.insertBefore(node, next);
+    } catch (e) {
+      warn('insert failed for id ' + sn.id, e);
+      return true;
+    }
+    if (node.nodeType === 1) RD.clock.inserted.set(node, RD.clock.now);
+    if (node.nodeType === 1) {
+      if (node.localName === 'canvas') ctx.after.push(() => RD.fixCanvasBox(node));
+      if (node.localName === 'iframe') ctx.frames.push({ iframe: node, sn: null });
+      if (node.localName === 'style') RD.markStyleDirty(node);
+      if (node.localName === 'dialog') ctx.after.push(() => RD.syncDialog(node));
+      if (RD.styles.adoptions.has(sn.id)) ctx.after.push(() => RD.styles.adopt(sn.id));
+    } else if (node.nodeType === 3 && parent.localName === 'style') {
+      RD.markStyleDirty(parent);
+    }
+    if (ctx.styleText.has(node)) RD.distributeCssText(node, ctx.styleText.get(node));
+    return true;
+  }
+
+  /**
+   * Insert adds in dependency order in O(n): an add waits for its parent and (if that sibling is
+   * part of this batch and not there yet) its nextId; inserting a node releases its waiters.
+   * Whatever is still waiting at the end either had a cycle of nextIds (inserted ignoring the
+   * sibling) or a parent that never came (dropped with a warning) — no wall-clock cutoff
+   * (rrweb#1407).
+   */
+  function resolveAdds(adds, ctx) {
+    const pendingIds = new Set();
+    for (const a of adds) if (a && a.node && a.node.type !== 0) pendingIds.add(a.node.id);
+    const waiting = new Map(); // id -> adds waiting for it
+    const wait = (id, a) => {
+      let l = waiting.get(id);
+      if (!l) waiting.set(id, (l = []));
+      l.push(a);
+    };
+    const blocker = (a) => {
+      if (!RD.mirror.has(a.parentId)) return a.parentId;
+      if (a.nextId !== null && a.nextId !== undefined && !RD.mirror.has(a.nextId) && pendingIds.has(a.nextId)) return a.nextId;
+      return null;
+    };
+    const run = (first, ignoreNext) => {
+      const stack = [first];
+      while (stack.length) {
+        const a = stack.pop();
+        const need = ignoreNext && a === first ? (RD.mirror.has(a.parentId) ? null : a.parentId) : blocker(a);
+        if (need !== null) {
+          wait(need, a);
+          continue;
+        }
+        tryAdd(a, ctx);
+        const id = a.node.id;
+        pendingIds.delete(id);
+        const released = waiting.get(id);
+        if (released) {
+          waiting.delete(id);
+          for (let i = released.length - 1; i >= 0; i--) stack.push(released[i]);
+        }
+      }
+    };
+    for (const a of adds) {
+      if (!a || !a.node) continue;
+      if (a.node.type === 0 && !RD.mirror.has(a.parentId)) {
+        RD.parkFrameDocument(a.parentId, a.node); // iframe element arrives later
+        continue;
+      }
+      run(a, false);
+    }
+    // leftovers: nextId cycles (insert ignoring the sibling) and orphans (parent never came)
+    for (const a of adds) {
+      if (!a || !a.node || !pendingIds.has(a.node.id)) continue;
+      if (RD.mirror.has(a.parentId)) run(a, true);
+    }
+    for (const list of waiting.values()) {
+      for (const a of list) warn('dropped add for id ' + a.node.id + ': parent ' + a.parentId + ' missing');
+    }
+  }
+
+  function applyMutation(d) {
+    const ctx = RD.newContext();
+    for (const r of d.removes || []) {
+      const n = RD.mirror.get(r.id);
+      if (!n) continue;
+      try {
+        if (n.parentNode) n.parentNode.removeChild(n);
+      } catch (e) {}
+      RD.mirror.forget(n);
+      RD.state.scrolls.delete(r.id);
+      RD.state.inputs.delete(r.id);
+    }
+    resolveAdds(d.adds || [], ctx);
+    const texts = new Map();
+    for (const t of d.texts || []) texts.set(t.id, t.value);
+    for (const [id, value] of texts) {
+      const n = RD.mirror.get(id);
+      if (!n) continue;
+      n.textContent = value == null ? '' : String(value);
+      if (n.parentNode && n.parentNode.localName === 'style') RD.markStyleDirty(n.parentNode);
+    }
+    for (const a of d.attributes || []) applyAttributeMutation(a, ctx);
+    RD.finishContext(ctx, RD.mirror);
+  }
+
+  function applyAttributeMutation(a, ctx) {
+    let el = RD.mirror.get(a.id);
+    if (!el || el.nodeType !== 1) return;
+    RD.clock.touched.set(el, RD.clock.now);
+    const attrs = a.attributes || {};
+    if (typeof attrs._cssText === 'string' && el.localName === 'link') {
+      // a late-loaded <link> became readable: replace it with a <style> (sentry#14598)
+      const doc = el.ownerDocument;
+      const st = doc.createElement('style');
+      RD.mirror.set(a.id, st, RD.mirror.meta.get(el));
+      el.replaceWith(st);
+      el = st;
+    }
+    for (const name of Object.keys(attrs)) {
+      const v = attrs[name];
+      if (name === '_cssText') {
+        if (el.localName === 'style' && typeof v === 'string') {
+          el.setAttribute('data-rd-csstext', '');
+          el.textContent = v;
+          RD.markStyleDirty(el);
+        }
+        continue;
+      }
+      if (name === 'style' && v && typeof v === 'object') {
+        for (const prop of Object.keys(v)) {
+          const pv = v[prop];
+          try {
+            if (pv === false) el.style.removeProperty(prop);
+            else if (Array.isArray(pv)) el.style.setProperty(prop, RD.cleanCssText(pv[0]), pv[1] || '');
+            else el.style.setProperty(prop, RD.cleanCssText(pv));
+          } catch (e) {}
+        }
+        continue;
+      }
+      if (name === 'value' && el.localName === 'textarea') {
+        el.textContent = v == null ? '' : String(v);
+        el.value = v == null ? '' : String(v);
+        continue;
+      }
+      if (name.startsWith('rr_')) {
+        const special = {};
+        special[name] = v;
+        if (name === 'rr_dataURL' && el.localName === 'canvas') {
+          RD.drawCanvasImage(el, v, true);
+          continue;
+        }
+        if (name === 'rr_dataURL' && el.localName === 'img' && v && RD.schemeOf(v) === 'data') {
+          el.setAttribute('data-rd-inlined', '');
+          el.removeAttribute('data-rd-blocked');
+          el.setAttribute('src', v);
+          continue;
+        }
+        if (name === 'rr_open_mode') {
+          if (v) el.setAttribute('data-rd-open-mode', String(v));
+          ctx.after.push(() => RD.syncDialog(el));
+          continue;
+        }
+        if (name === 'rr_src' && el.localName === 'iframe') {
+          if (v) el.setAttribute('data-rd-blocked-src', String(v));
+          continue;
+        }
+        RD.applySpecialAttributes(el, { id: a.id }, special, ctx);
+        continue;
+      }
+      if (el.localName === 'img' && el.hasAttribute('data-rd-inlined') && (name === 'src' || name === 'srcset')) {
+        // the dataURL stays authoritative unless a new one arrives
+        RD.setAttr(el, name === 'src' ? 'data-rd-original-src' : 'data-rd-original-srcset', v);
+        continue;
+      }
+      RD.setAttr(el, name, v);
+      if ((name === 'width' || name === 'height') && el.localName === 'canvas') ctx.after.push(() => RD.fixCanvasBox(el));
+      if (name === 'value' && el.localName === 'input' && v !== null) el.value = String(v);
+      if (name === 'checked' && el.localName === 'input') el.checked = v !== null && v !== false;
+      if (name === 'open' && el.localName === 'dialog') ctx.after.push(() => RD.syncDialog(el));
+    }
+  }
+
+  // ------------------------------------------------------------------ scroll / input / selection
+
+  function scrollNode(id, x, y) {
+    const n = RD.mirror.get(id);
+    if (!n) return;
+    try {
+      if (n.nodeType === 9) {
+        const win = n.defaultView;
+        if (win) win.scrollTo({ left: x, top: y, behavior: 'instant' });
+      } else if (n.nodeType === 1) {
+        n.scrollTo({ left: x, top: y, behavior: 'instant' });
+      }
+    } catch (e) {}
+  }
+  RD.scrollNode = scrollNode;
+
+  function applyScroll(d) {
+    RD.state.scrolls.set(d.id, { x: d.x || 0, y: d.y || 0 });
+    scrollNode(d.id, d.x || 0, d.y || 0);
+  }
+
+  function setInput(id, text, isChecked) {
+    const el = RD.mirror.get(id);
+    if (!el || el.nodeType !== 1) return;
+    const tag = el.localName;
+    try {
+      if (tag === 'input') {
+        const type = (el.getAttribute('type') || 'text').toLowerCase();
+        if (type === 'checkbox' || type === 'radio') el.checked = !!isChecked;
+        else if (typeof text === 'string' && type !== 'file') el.value = text;
+      } else if (tag === 'textarea' || tag === 'select') {
+        if (typeof text === 'string') el.value = text;
+      } else if (el.isContentEditable && typeof text === 'string') {
+        el.textContent = text;
+      }
+    } catch (e) {}
+  }
+
+  function applyInput(d) {
+    if (d.id === -1) return;
+    RD.state.inputs.set(d.id, { text: d.text, isChecked: d.isChecked });
+    setInput(d.id, d.text, d.isChecked);
+  }
+
+  function applySelection(d) {
+    lastSelection = d.ranges || [];
+    paintSelection();
+  }
+
+  function paintSelection() {
+    const ranges = lastSelection;
+    if (!ranges) return;
+    const docs = new Set();
+    for (const r of ranges) {
+      const s = RD.mirror.get(r.start);
+      if (s) docs.add(s.nodeType === 9 ? s : s.ownerDocument);
+    }
+    const top = RD.topDocument();
+    if (top) docs.add(top);
+    for (const doc of docs) {
+      try {
+        doc.getSelection().removeAllRanges();
+      } catch (e) {}
+    }
+    for (const r of ranges) {
+      const s = RD.mirror.get(r.start), e = RD.mirror.get(r.end);
+      if (!s || !e) continue;
+      try {
+        const doc = s.nodeType === 9 ? s : s.ownerDocument;
+        const range = doc.createRange();
+        range.setStart(s, Math.min(r.startOffset, maxOffset(s)));
+        range.setEnd(e, Math.min(r.endOffset, maxOffset(e)));
+        doc.getSelection().addRange(range);
+      } catch (err) {
+        /* offsets out of date */
+      }
+    }
+  }
+
+  function maxOffset(n) {
+    return n.nodeType === 3 || n.nodeType === 8 ? n.length : n.childNodes.length;
+  }
+
+  // ------------------------------------------------------------------ media
+
+  function applyMedia(d) {
+    const el = RD.mirror.get(d.id);
+    if (!el || (el.localName !== 'video' && el.localName !== 'audio')) return;
+    try {
+      if (d.currentTime !== undefined) el.currentTime = d.currentTime;
+      if (d.volume !== undefined) el.volume = d.volume;
+      if (d.muted !== undefined) el.muted = d.muted;
+      if (d.loop !== undefined) el.loop = d.loop;
+      if (d.playbackRate !== undefined) el.playbackRate = d.playbackRate;
+      if (d.type === 1) el.pause();
+      // Play (0) is not started: playback in a scriptless replay would drift from the recording.
+    } catch (e) {}
+  }
+
+  // ------------------------------------------------------------------ fonts
+
+  function applyFont(d) {
+    const doc = RD.topDocument();
+    if (!doc || !doc.fonts) return;
+    try {
+      let src = d.fontSource;
+      if (d.buffer) src = new Uint8Array(JSON.parse(d.fontSource)).buffer;
+      else if (!/url\(\s*['"]?(data|blob):/i.test(String(src)) && !RD.config.allowWebAssets) return;
+      const FF = doc.defaultView.FontFace;
+      const face = new FF(d.family, src, d.descriptors || {});
+      doc.fonts.add(face);
+      track(face.load().catch(() => {}));
+    } catch (e) {}
+  }
+
+  // ------------------------------------------------------------------ dispatch
+
+  /** Apply one incremental snapshot payload. */
+  function applyIncremental(d) {
+    switch (d.source) {
+      case 0:
+        applyMutation(d);
+        break;
+      case 1:
+      case 6:
+      case 12:
+        RD.cursor.moves(d.positions || [], d.source === 6);
+        break;
+      case 2:
+        RD.cursor.interaction(d);
+        break;
+      case 3:
+        applyScroll(d);
+        break;
+      case 4:
+        RD.setViewport(d.width, d.height);
+        break;
+      case 5:
+        applyInput(d);
+        break;
+      case 7:
+        applyMedia(d);
+        break;
+      case 8:
+        RD.applyStyleSheetRule(d);
+        break;
+      case 9:
+        RD.applyCanvas(d);
+        break;
+      case 10:
+        applyFont(d);
+        break;
+      case 13:
+        RD.applyStyleDeclaration(d);
+        break;
+      case 14:
+        applySelection(d);
+        break;
+      case 15:
+        RD.applyAdopted(d);
+        break;
+      default:
+        break; // 11 Log, 16 CustomElement: nothing to render
+    }
+  }
+
+  /** Apply a list of rrweb events (any type). Meta + FullSnapshot pairs rebuild the page. */
+  RD.applyEvents = function (events) {
+    let pendingMeta = null;
+    for (const ev of events || []) {
+      if (!ev || typeof ev !== 'object') continue;
+      if (typeof ev.timestamp === 'number') RD.clock.now = ev.timestamp;
+      try {
+        switch (ev.type) {
+          case 4:
+            pendingMeta = ev.data || {};
+            RD.setViewport(pendingMeta.width, pendingMeta.height);
+            RD.state.href = pendingMeta.href || RD.state.href;
+            break;
+          case 2:
+            RD.load({
+              node: ev.data.node,
+              initialOffset: ev.data.initialOffset,
+              viewport: pendingMeta ? { width: pendingMeta.width, height: pendingMeta.height } : null,
+              href: pendingMeta ? pendingMeta.href : RD.state.href,
+              timestamp: ev.timestamp,
+            });
+            pendingMeta = null;
+            break;
+          case 3:
+            applyIncremental(ev.data || {});
+            break;
+          default:
+            break; // 0/1 page lifecycle, 5 custom, 6 plugin, 7 asset: nothing to paint
+        }
+      } catch (e) {
+        warn('event failed (type ' + ev.type + ', source ' + (ev.data && ev.data.source) + ')', e);
+      }
+    }
+    RD.flushDirtyStyles();
+    RD.cursor.refreshHover();
+    RD.cursor.prune();
+  };
+
+  /** Build a FullSnapshot into a fresh content frame. */
+  RD.load = function (opts) {
+    const node = opts && opts.node;
+    if (!node || node.type !== 0) throw new Error('load() needs a serialized Document');
+    if (opts.viewport && opts.viewport.width) RD.setViewport(opts.viewport.width, opts.viewport.height);
+    if (opts.href) RD.state.href = opts.href;
+    RD.mirror.reset();
+    parkedDocs.clear();
+    RD.styles.resetPage();
+    RD.state.scrolls.clear();
+    RD.state.inputs.clear();
+    RD.state.canvases.clear();
+    lastSelection = null;
+    RD.clock.inserted = new WeakMap();
+    RD.clock.touched = new WeakMap();
+    if (typeof opts.timestamp === 'number') {
+      RD.clock.loadedAt = opts.timestamp;
+      RD.clock.now = opts.timestamp;
+    }
+    const frame = RD.newContentFrame();
+    const doc = frame.contentDocument;
+    const ctx = RD.newContext();
+    RD.buildDocument(doc, node, RD.mirror, ctx);
+    RD.finishContext(ctx, RD.mirror);
+    const off = opts.initialOffset || {};
+    RD.state.scrolls.set(node.id, { x: off.left || 0, y: off.top || 0 });
+    RD.restoreScrolls();
+    RD.cursor.pageLoaded();
+  };
+
+  RD.restoreScrolls = function () {
+    for (const [id, s] of RD.state.scrolls) scrollNode(id, s.x, s.y);
+  };
+  RD.restoreInputs = function () {
+    for (const [id, s] of RD.state.inputs) setInput(id, s.text, s.isChecked);
+  };
+  RD.restoreSelection = paintSelection;
+
+  /**
+   * Restore side state after a seek from a checkpoint: {scrolls:{id:{x,y}}, inputs:{id:{text,
+   * isChecked}}, canvases:{id:dataURL}, mouse:{x,y,id}, hover:id, selection:[ranges]}.
+   */
+  RD.setState = function (s) {
+    s = s || {};
+    for (const [id, v] of Object.entries(s.scrolls || {})) RD.state.scrolls.set(+id, { x: +v.x || 0, y: +v.y || 0 });
+    for (const [id, v] of Object.entries(s.inputs || {})) RD.state.inputs.set(+id, { text: v.text, isChecked: v.isChecked });
+    for (const [id, url] of Object.entries(s.canvases || {})) {
+      const c = RD.mirror.get(+id);
+      if (c && c.localName === 'canvas') RD.drawCanvasImage(c, url, true);
+    }
+    if (s.selection) lastSelection = s.selection;
+    RD.restoreInputs();
+    RD.restoreScrolls();
+    paintSelection();
+    if (s.mouse) RD.cursor.setPointer(s.mouse);
+    if (s.hover !== undefined && s.hover !== null) RD.cursor.hoverId(+s.hover);
+    RD.cursor.refreshHover();
+  };
+})(window);

@@ -1,0 +1,196 @@
+/*
+ * canvas.js — canvas replay without scripts in the content frame.
+ *
+ * Why: rrweb needs `allow-scripts` to replay canvases (UNSAFE_replayCanvas). We instead run the
+ * recorded 2D commands from the trusted outer page on the frame's <canvas> elements (their 2D
+ * context is reachable from here because the frame is same-origin), keep command order across
+ * async image decodes with a per-canvas queue, and make the result visible: in a document without
+ * scripting a canvas renders its fallback content, so its pixels are shown as the element's
+ * background image and its intrinsic size is supplied where the page's CSS leaves it auto.
+ */
+'use strict';
+(function (global) {
+  const RD = (global.RD = global.RD || {});
+  const warn = (m, e) => RD.warn(m, e);
+  const track = (p) => RD.track(p);
+  const canvasQueues = new WeakMap();
+
+  function loadImage(src) {
+    return new Promise((resolve, reject) => {
+      if (!RD.urlAllowed(src)) return reject(new Error('blocked image source'));
+      const img = new Image();
+      img.onload = () => resolve(img);
+      img.onerror = () => reject(new Error('image failed'));
+      img.src = src;
+    });
+  }
+
+  /** Queue work on a canvas so async image decodes keep command order. */
+  function canvasQueue(canvas, fn) {
+    const prev = canvasQueues.get(canvas) || Promise.resolve();
+    const next = prev
+      .then(fn)
+      .catch((e) => warn('canvas command failed', e))
+      .then(() => (canvasQueues.get(canvas) === next ? showCanvas(canvas) : null)); // last batch only
+    canvasQueues.set(canvas, next);
+    track(next);
+    return next;
+  }
+
+  // A <canvas> in a document without scripting renders its fallback content, not its bitmap
+  // (HTML spec), so the content frame would show every canvas blank. We keep drawing into the
+  // real canvas (ids, sizes and later commands stay exact) and show its pixels as the element's
+  // background image, encoded once per command batch.
+  const canvasUrls = new WeakMap();
+  const canvasBoxes = new WeakMap(); // canvas -> {w, h}: the sizes we had to supply ourselves
+
+  /**
+   * Without scripting a canvas is laid out as a plain (non-replaced) element, losing the
+   * intrinsic size its width/height attributes give it. Supply that size where the page's CSS
+   * leaves width/height auto, and make an inline canvas an inline-block.
+   */
+  RD.fixCanvasBox = function (canvas) {
+    if (!canvas.isConnected) return;
+    const W = canvas.width, H = canvas.height;
+    let own = canvasBoxes.get(canvas);
+    if (!own) {
+      let m;
+      try {
+        m = canvas.computedStyleMap();
+      } catch (e) {
+        return;
+      }
+      const isAuto = (p) => String(m.get(p)) === 'auto';
+      own = { w: isAuto('width'), h: isAuto('height'), inline: String(m.get('display')) === 'inline' };
+      canvasBoxes.set(canvas, own);
+    }
+    const cs = canvas.ownerDocument.defaultView.getComputedStyle(canvas);
+    const border = cs.boxSizing === 'border-box';
+    const ex = border ? parseFloat(cs.paddingLeft) + parseFloat(cs.paddingRight) + parseFloat(cs.borderLeftWidth) + parseFloat(cs.borderRightWidth) : 0;
+    const ey = border ? parseFloat(cs.paddingTop) + parseFloat(cs.paddingBottom) + parseFloat(cs.borderTopWidth) + parseFloat(cs.borderBottomWidth) : 0;
+    if (own.inline) canvas.style.setProperty('display', 'inline-block');
+    if (own.w) canvas.style.setProperty('width', W + ex + 'px');
+    if (own.h && own.w) canvas.style.setProperty('height', H + ey + 'px');
+    else if (own.h && W > 0) canvas.style.setProperty('aspect-ratio', 'auto ' + W + ' / ' + H); // content box, like a replaced element
+  };
+
+  function showCanvas(canvas) {
+    if (!canvas.width || !canvas.height) return null;
+    return new Promise((resolve) => {
+      canvas.toBlob((blob) => {
+        if (!blob) return resolve();
+        const url = URL.createObjectURL(blob);
+        const img = new Image();
+        img.src = url;
+        img
+          .decode()
+          .catch(() => {})
+          .then(() => {
+            const st = canvas.style;
+            st.setProperty('background-image', 'url("' + url + '")', 'important');
+            st.setProperty('background-size', '100% 100%', 'important');
+            st.setProperty('background-origin', 'content-box', 'important');
+            st.setProperty('background-position', '0 0', 'important');
+            st.setProperty('background-repeat', 'no-repeat', 'important');
+            const old = canvasUrls.get(canvas);
+            canvasUrls.set(canvas, url);
+            if (old) setTimeout(() => URL.revokeObjectURL(old), 1000);
+            resolve();
+          });
+      });
+    });
+  };
+
+  RD.drawCanvasImage = function (canvas, dataURL, clear) {
+    if (!dataURL || RD.schemeOf(dataURL) !== 'data') return;
+    canvasQueue(canvas, () =>
+      loadImage(dataURL).then((img) => {
+        const ctx = canvas.getContext('2d');
+        if (!ctx) return;
+        if (clear) ctx.clearRect(0, 0, canvas.width, canvas.height);
+        ctx.drawImage(img, 0, 0);
+      })
+    );
+  };
+
+  const CTX2D_MEMBERS = new Set(
+    Object.getOwnPropertyNames(CanvasRenderingContext2D.prototype).filter(
+      (n) => n !== 'constructor' && n !== 'canvas' && n !== 'getContextAttributes'
+    )
+  );
+
+  function b64ToBuffer(b64) {
+    const bin = atob(b64);
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out.buffer;
+  };
+
+  const TYPED = {
+    Float32Array, Float64Array, Int32Array, Uint32Array, Uint8Array, Uint8ClampedArray,
+    Int16Array, Uint16Array, Int8Array,
+  };
+
+  /** Deserialize rrweb canvas arguments; images become promises resolved before drawing. */
+  function deserializeArg(arg, ctx2d, asyncs) {
+    if (arg === null || typeof arg !== 'object') return arg;
+    if (Array.isArray(arg)) return arg.map((a) => deserializeArg(a, ctx2d, asyncs));
+    const t = arg.rr_type;
+    if (!t) return arg;
+    if (t === 'ArrayBuffer') return b64ToBuffer(arg.base64 || '');
+    if (TYPED[t]) return new TYPED[t](...(arg.args || []).map((a) => deserializeArg(a, ctx2d, asyncs)));
+    if (t === 'DataView') return new DataView(...(arg.args || []).map((a) => deserializeArg(a, ctx2d, asyncs)));
+    if (t === 'ImageData') {
+      const [data, w, h] = (arg.args || []).map((a) => deserializeArg(a, ctx2d, asyncs));
+      const arr = data instanceof Uint8ClampedArray ? data : new Uint8ClampedArray(data);
+      return ctx2d.createImageData ? new ImageData(arr, w, h) : null;
+    }
+    if (t === 'HTMLImageElement' || t === 'HTMLCanvasElement' || t === 'ImageBitmap' || t === 'Blob') {
+      const holder = { value: null };
+      let src = arg.src;
+      if (t === 'ImageBitmap' || t === 'Blob') {
+        const blobArg = t === 'Blob' ? arg : (arg.args || [])[0];
+        if (blobArg && blobArg.rr_type === 'Blob') {
+          const parts = (blobArg.data || []).map((d) => deserializeArg(d, ctx2d, asyncs));
+          const blob = new Blob(parts, { type: blobArg.type || '' });
+          asyncs.push(createImageBitmap(blob).then((b) => (holder.value = b)));
+          return holder;
+        }
+      }
+      if (typeof src === 'string') asyncs.push(loadImage(src).then((img) => (holder.value = img)));
+      return holder;
+    }
+    return arg;
+  }
+
+  function resolveHolders(v) {
+    if (Array.isArray(v)) return v.map(resolveHolders);
+    if (v && typeof v === 'object' && 'value' in v && Object.keys(v).length === 1) return v.value;
+    return v;
+  }
+
+  RD.applyCanvas = function (d) {
+    const canvas = RD.mirror.get(d.id);
+    if (!canvas || canvas.localName !== 'canvas') return;
+    if (d.type !== undefined && d.type !== 0) return; // WebGL command streams are not replayed
+    const commands = d.commands || [{ property: d.property, args: d.args, setter: d.setter }];
+    canvasQueue(canvas, async () => {
+      const ctx = canvas.getContext('2d');
+      if (!ctx) return;
+      for (const c of commands) {
+        if (!c || typeof c.property !== 'string' || !CTX2D_MEMBERS.has(c.property)) continue;
+        const asyncs = [];
+        let args = deserializeArg(c.args || [], ctx, asyncs);
+        if (asyncs.length) await Promise.allSettled(asyncs);
+        args = resolveHolders(args);
+        try {
+          if (c.setter) ctx[c.property] = args[0];
+          else if (typeof ctx[c.property] === 'function') ctx[c.property](...args);
+        } catch (e) {
+          /* e.g. drawImage with a blocked source */
+        }
+      }
+    });
+  };
+
+})(window);

@@ -1,0 +1,236 @@
+/*
+ * renderer.js — the page-level API `rd` that Qt drives, the stage (content frame sized at the
+ * recorded viewport, scaled to fit the pane with one CSS transform over frame + cursor overlay),
+ * and the "frame painted" acknowledgement.
+ *
+ * Why: keeping load / applyEvents / setState separate lets Qt either stream a recording or jump
+ * to a checkpoint built elsewhere (the Python DOM mirror) and then restore side state. ack() is
+ * how Qt learns a frame with the requested state is really on screen (grab() is blank or stale
+ * otherwise): it waits for image decodes and canvas work, settles animations when asked, then two
+ * animation frames, and paints a token-coloured sentinel row that Qt can verify in the grab.
+ */
+'use strict';
+(function (global) {
+  const RD = (global.RD = global.RD || {});
+
+  let frame = null;
+
+  function stage() {
+    return document.getElementById('rd-stage');
+  }
+
+  /** Replace the content frame with a fresh sandboxed one (old documents are dropped). */
+  RD.newContentFrame = function () {
+    if (frame) {
+      try {
+        const d = frame.contentDocument;
+        if (d) {
+          d.open();
+          d.close();
+        }
+      } catch (e) {}
+      frame.remove();
+    }
+    frame = document.createElement('iframe');
+    frame.id = 'rd-content';
+    frame.setAttribute('sandbox', 'allow-same-origin');
+    frame.setAttribute('tabindex', '-1');
+    frame.setAttribute('aria-label', 'recorded page');
+    frame.setAttribute('scrolling', 'no');
+    const st = stage();
+    st.insertBefore(frame, st.firstChild);
+    sizeFrame();
+    return frame;
+  };
+
+  RD.topDocument = function () {
+    try {
+      return frame ? frame.contentDocument : null;
+    } catch (e) {
+      return null;
+    }
+  };
+
+  function sizeFrame() {
+    const { width, height } = RD.state.viewport;
+    const st = stage();
+    st.style.width = width + 'px';
+    st.style.height = height + 'px';
+    if (frame) {
+      frame.style.width = width + 'px';
+      frame.style.height = height + 'px';
+    }
+    const sentinel = document.getElementById('rd-sentinel');
+    sentinel.style.top = height + 'px';
+    sentinel.style.width = width + 'px';
+    fit();
+  }
+
+  /** Scale the stage to the pane; headless rendering is always 1:1 at the top-left corner. */
+  function fit() {
+    const st = stage();
+    const { width, height } = RD.state.viewport;
+    if (RD.config.headless) {
+      st.style.transform = 'none';
+      st.style.left = '0px';
+      st.style.top = '0px';
+      return;
+    }
+    const pw = window.innerWidth, ph = window.innerHeight;
+    const scale = Math.min(pw / width, ph / height, 1) || 1;
+    st.style.transform = 'scale(' + scale + ')';
+    st.style.left = Math.max(0, (pw - width * scale) / 2) + 'px';
+    st.style.top = Math.max(0, (ph - height * scale) / 2) + 'px';
+  }
+  window.addEventListener('resize', fit);
+
+  RD.setViewport = function (width, height) {
+    width = Math.round(+width);
+    height = Math.round(+height);
+    if (!(width > 0 && height > 0)) return;
+    RD.state.viewport = { width, height };
+    sizeFrame();
+  };
+
+  function allDocuments() {
+    const out = [];
+    const top = RD.topDocument();
+    const stack = top ? [top] : [];
+    while (stack.length) {
+      const d = stack.pop();
+      out.push(d);
+      for (const f of d.querySelectorAll('iframe')) {
+        try {
+          if (f.contentDocument) stack.push(f.contentDocument);
+        } catch (e) {}
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Put every CSS animation/transition at the phase it had live at recorded time `at`, then
+   * freeze it: elapsed = at - (when its element was inserted or last changed, else the page
+   * snapshot). Finite ones that would be over are finished, so elements inserted with an entry
+   * animation are visible (rrweb pauses them at their first keyframe); infinite ones (spinners,
+   * pulsing dots) show their live phase instead of frame 0.
+   */
+  function settleAnimations(docs, at) {
+    for (const d of docs) {
+      let anims = [];
+      try {
+        anims = d.getAnimations();
+      } catch (e) {}
+      for (const a of anims) {
+        try {
+          const target = a.effect && a.effect.target;
+          const t = a.effect.getComputedTiming();
+          const started = target ? Math.max(RD.clock.inserted.get(target) || 0, RD.clock.touched.get(target) || 0) : 0;
+          const start = started || RD.clock.loadedAt;
+          const elapsed = at && start ? Math.max(0, at - start) : Infinity;
+          if (Number.isFinite(t.endTime) && elapsed >= t.endTime) {
+            a.finish();
+          } else if (Number.isFinite(elapsed)) {
+            a.currentTime = elapsed;
+            a.pause();
+          } else if (Number.isFinite(t.endTime)) {
+            a.finish();
+          }
+        } catch (e) {}
+      }
+    }
+  }
+
+  function imageDecodes(docs) {
+    const out = [];
+    for (const d of docs) {
+      for (const img of d.images) {
+        if (!img.complete && img.getAttribute('src')) out.push(img.decode().catch(() => {}));
+      }
+      if (d.fonts && d.fonts.status !== 'loaded') out.push(d.fonts.ready.catch(() => {}));
+    }
+    return out;
+  }
+
+  const nextFrame = () => new Promise((r) => requestAnimationFrame(() => r()));
+
+  function tokenColour(token) {
+    const r = (token * 97 + 31) & 255, g = (token * 57 + 101) & 255, b = (token * 23 + 211) & 255;
+    return [r, g, b];
+  }
+  RD.tokenColour = tokenColour;
+
+  /**
+   * Resolve after the state applied so far is painted; then tell Qt (kind "frame").
+   * opts.settle: put animations at their recorded phase and freeze them (paused seeks, headless
+   * frames); opts.at: the recorded time of the frame (defaults to the latest applied event).
+   */
+  RD.ack = async function (token, opts) {
+    opts = opts || {};
+    for (let i = 0; i < 3; i++) {
+      const docs = allDocuments();
+      const waits = imageDecodes(docs).concat(Array.from(RD.pending));
+      if (!waits.length) break;
+      await Promise.allSettled(waits);
+    }
+    RD.restoreScrolls();
+    RD.restoreInputs();
+    RD.restoreSelection();
+    if (opts.settle) settleAnimations(allDocuments(), typeof opts.at === 'number' ? opts.at : RD.clock.now);
+    RD.cursor.refreshHover();
+    const [r, g, b] = tokenColour(token);
+    document.getElementById('rd-sentinel').style.backgroundColor = 'rgb(' + r + ',' + g + ',' + b + ')';
+    await nextFrame();
+    await nextFrame();
+    RD.bridge.post({ kind: 'frame', token });
+    return token;
+  };
+
+  RD.configure = function (cfg) {
+    cfg = cfg || {};
+    for (const k of ['allowWebAssets', 'showCursor', 'headless']) if (k in cfg) RD.config[k] = !!cfg[k];
+    document.documentElement.classList.toggle('rd-headless', !!RD.config.headless);
+    document.getElementById('rd-sentinel').hidden = !RD.config.headless;
+    const c = document.getElementById('rd-cursor');
+    if (c) c.hidden = !RD.config.showCursor;
+    sizeFrame();
+  };
+
+  /** Drop the content (explicit teardown: frees the recorded DOM, rrweb#883). */
+  RD.clear = function () {
+    RD.mirror.reset();
+    if (frame) {
+      try {
+        frame.contentDocument.open();
+        frame.contentDocument.close();
+      } catch (e) {}
+      frame.remove();
+      frame = null;
+    }
+  };
+
+  // Public, JSON-in API used by Qt (runJavaScript). Each returns a small JSON-able value.
+  global.rd = Object.freeze({
+    load: (o) => (RD.load(o), true),
+    applyEvents: (evs) => (RD.applyEvents(evs), true),
+    setState: (s) => (RD.setState(s), true),
+    ack: (token, opts) => RD.ack(token, opts), // a promise: resolves (with token) once painted
+    configure: (cfg) => (RD.configure(cfg), true),
+    clear: () => (RD.clear(), true),
+    setViewport: (w, h) => (RD.setViewport(w, h), true),
+    info: () => ({
+      viewport: RD.state.viewport,
+      nodes: RD.mirror.nodes.size,
+      href: RD.state.href,
+      compatMode: RD.topDocument() ? RD.topDocument().compatMode : null,
+    }),
+  });
+
+  function start() {
+    sizeFrame();
+    if (RD.bridge.connect()) RD.bridge.post({ kind: 'ready' });
+    else console.warn('replay: no Qt bridge (standalone page)');
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})(window);

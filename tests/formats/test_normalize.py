@@ -1,0 +1,136 @@
+"""The per-event cleaning rules, one by one (the Normalizer on its own)."""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+
+import orjson
+import pytest
+
+from replaydesk.formats import Normalizer
+
+from . import builders as B
+
+T = 1_750_000_000_000
+
+
+def run(items: list, norm: Normalizer | None = None) -> tuple[list[dict], Normalizer]:
+    norm = norm or Normalizer()
+    out, _ = norm.batch(items)
+    return out, norm
+
+
+def ev(t: int | float = T, type_: int = 3, **data) -> dict:
+    return {"type": type_, "data": data or {"source": 1, "positions": []}, "timestamp": t}
+
+
+def test_clean_events_pass_untouched_and_unchanged():
+    evs = B.events()
+    out, norm = run([dict(e) for e in evs])
+    assert out == evs and norm.dropped == 0 and norm.problem_line() is None
+    _, changed = Normalizer().batch([dict(e) for e in evs])
+    assert changed is False
+
+
+def test_delay_and_packer_version_are_stripped():
+    out, _ = run([{**ev(), "delay": 120, "v": "v1"}])
+    assert out == [ev()]
+
+
+def test_packed_strings_are_unpacked_and_json_text_passes_through():
+    e = ev(T + 5)
+    out, norm = run([B.pack(e), orjson.dumps(e).decode()])
+    assert out == [e, e] and norm.dropped == 0
+
+
+def test_unknown_packer_version_is_dropped():
+    s = zlib.compress(orjson.dumps({**ev(), "v": "v9"})).decode("latin-1")
+    out, norm = run([s, ev()])
+    assert out == [ev()]
+    assert "packer version" in norm.problem_line() and "event #1" in norm.problem_line()
+
+
+@pytest.mark.parametrize(
+    "bad, why",
+    [
+        ({"data": {}, "timestamp": T}, "type"),
+        ({"type": "3", "data": {"source": 1}, "timestamp": T}, "type"),
+        ({"type": True, "data": {"source": 1}, "timestamp": T}, "type"),
+        ({"type": 3, "data": {"source": 1}}, "timestamp"),
+        ({"type": 3, "data": {"source": 1}, "timestamp": "1750000000000"}, "timestamp"),
+        ({"type": 3, "data": {"source": 1}, "timestamp": True}, "timestamp"),
+        ({"type": 3, "data": {"source": 1}, "timestamp": -5}, "not a time"),
+        ({"type": 3, "data": {"source": 1}, "timestamp": 0}, "not a time"),
+        ({"type": 3, "data": {"source": 1}, "timestamp": 2**63 - 1}, "not a time"),
+        ({"type": 3, "data": "x", "timestamp": T}, "data"),
+        ({"type": 3, "data": {"source": "1"}, "timestamp": T}, "source"),
+        ({"type": 2, "data": {"node": None}, "timestamp": T}, "node"),
+        ({"type": 4, "timestamp": T}, "data"),
+        (None, "got NoneType"),
+        ([1, 2], "got list"),
+        (42, "got int"),
+    ],
+)
+def test_unusable_envelopes_are_dropped_with_a_reason(bad, why):
+    out, norm = run([ev(T), bad, ev(T + 1)])
+    assert out == [ev(T), ev(T + 1)]
+    assert norm.dropped == 1
+    line = norm.problem_line()
+    assert line.startswith("dropped 1 malformed event(s) (first: event #2:") and why in line
+
+
+def test_first_problem_is_kept_and_all_are_counted_across_batches():
+    norm = Normalizer()
+    run([ev(), {"type": 3}], norm)
+    run([None, ev(T + 1), "not packed"], norm)
+    assert norm.dropped == 3
+    assert "event #2:" in norm.problem_line()
+
+
+def test_unknown_event_types_are_kept():
+    odd = {"type": 99, "data": "whatever", "timestamp": T}
+    asset = {"type": 7, "data": {"url": "x"}, "timestamp": T}
+    out, norm = run([odd, asset, {"type": 0, "timestamp": T}])
+    assert out == [odd, asset, {"type": 0, "timestamp": T}] and norm.dropped == 0
+
+
+def test_seconds_are_detected_from_the_first_event_and_converted():
+    out, norm = run([ev(1_750_000_000.123), ev(1_750_000_001), ev(1_750_000_001.9996)])
+    assert norm.seconds is True
+    assert [e["timestamp"] for e in out] == [1_750_000_000_123, 1_750_000_001_000, 1_750_000_002_000]
+    out, norm = run([ev(T), ev(T + 0.4)])
+    assert norm.seconds is False and [e["timestamp"] for e in out] == [T, T]
+
+
+def _gz(v) -> str:
+    return gzip.compress(orjson.dumps(v)).decode("latin-1")
+
+
+def test_posthog_cv_fields():
+    full = {"type": 2, "data": {"node": {"type": 0, "id": 1, "childNodes": []}, "initialOffset": {"top": 0, "left": 0}}, "timestamp": T}
+    mut = {"type": 3, "data": {"source": 0, "adds": [{"parentId": 1}], "removes": [], "texts": [{"id": 2, "value": "hi"}], "attributes": []}, "timestamp": T + 1}
+    css = {"type": 3, "data": {"source": 8, "id": 3, "adds": [{"rule": "a{}"}], "removes": [{"index": 0}]}, "timestamp": T + 2}
+    packed = [
+        {**full, "data": _gz(full["data"]), "cv": "2024-10"},
+        {**mut, "data": {**mut["data"], **{k: _gz(mut["data"][k]) for k in ("adds", "removes", "texts", "attributes")}}, "cv": "2024-10"},
+        {**css, "data": {**css["data"], "adds": _gz(css["data"]["adds"]), "removes": _gz(css["data"]["removes"])}, "cv": "2024-10"},
+    ]
+    out, norm = run(packed)
+    assert out == [full, mut, css] and norm.dropped == 0
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"type": 2, "data": "not a gzip string", "cv": "2024-10", "timestamp": T},
+        {"type": 2, "data": gzip.compress(b"{oops").decode("latin-1"), "cv": "2024-10", "timestamp": T},
+        {"type": 2, "data": gzip.compress(b"[1]").decode("latin-1"), "cv": "2024-10", "timestamp": T},
+        {"type": 3, "data": {"source": 0, "adds": "\u20ac not latin-1"}, "cv": "2024-10", "timestamp": T},
+        {"type": 3, "data": {"source": 0, "texts": gzip.compress(b"{")[:-3].decode("latin-1")}, "cv": "2024-10", "timestamp": T},
+    ],
+)
+def test_undecodable_cv_payload_drops_only_that_event(broken):
+    out, norm = run([ev(T - 1), broken, ev(T + 1)])
+    assert out == [ev(T - 1), ev(T + 1)]
+    assert norm.dropped == 1 and "event #2" in norm.problem_line()

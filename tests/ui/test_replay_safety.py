@@ -1,0 +1,238 @@
+"""Hostile recordings must never execute, fetch, navigate or reach the Python bridge.
+
+Each vector of ``hostile.py`` is replayed on its own (and all together); afterwards we check for
+the markers a payload would leave, for any request that left our scheme/data:/blob:, for denied
+navigations, for bridge calls other than "ready"/"frame", and for dangerous markup in the DOM.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from hostile import VECTORS, recording
+from qt_helpers import capture, js, renderer_problems, show_moment, wait_ready
+from replaydesk.ui.replay.scheme import RENDERER_URL
+from replaydesk.ui.replay.view import ReplayView
+
+FORBIDDEN_SCHEMES = {"http", "https", "ws", "wss", "ftp", "file"}
+
+STATE_PROBE = r"""
+  const out = {title: document.title, outerPwned: Object.keys(window).filter(k => k.startsWith('__pwned')),
+               allowWebAssets: RD.config.allowWebAssets, docs: [], bad: []};
+  const urlAttrs = ['href', 'src', 'action', 'formaction', 'xlink:href', 'data', 'poster', 'srcdoc',
+                    'background', 'srcset', 'ping', 'codebase', 'manifest', 'xml:base'];
+  const visit = (root) => {
+    for (const el of root.querySelectorAll('*')) {
+      const tag = el.localName;
+      if (tag === 'script' || tag === 'base' || tag === 'object' || tag === 'embed' || tag === 'applet' ||
+          tag === 'frame' || tag === 'portal') out.bad.push('tag ' + tag);
+      if (tag === 'meta' && el.hasAttribute('http-equiv')) out.bad.push('meta http-equiv');
+      if (tag === 'iframe' && (el.hasAttribute('src') || el.hasAttribute('srcdoc') ||
+          el.getAttribute('sandbox') !== 'allow-same-origin')) out.bad.push('iframe attrs');
+      if (tag === 'link' && el.hasAttribute('href')) out.bad.push('live link ' + el.getAttribute('href'));
+      for (const a of el.attributes) {
+        const n = a.name.toLowerCase();
+        if (n.startsWith('on')) out.bad.push('handler ' + n + ' on ' + tag);
+        if (n === 'autofocus') out.bad.push('autofocus');
+        if (!n.startsWith('data-rd-') && /(javascript|vbscript)\s*:/i.test(a.value) && !(n === 'title'))
+          out.bad.push('script URL in ' + n + ' on ' + tag);
+        if (urlAttrs.includes(n) && /^\s*(javascript|vbscript|https?|ftp|file|ws)/i.test(a.value) &&
+            !(tag === 'a' && /^https?:/i.test(a.value))) out.bad.push(n + '=' + a.value.slice(0, 40) + ' on ' + tag);
+      }
+      if (el.shadowRoot) visit(el.shadowRoot);
+      if (tag === 'iframe' && el.contentDocument) walkDoc(el.contentDocument);
+      if (tag === 'template') visit(el.content);
+    }
+  };
+  const walkDoc = (d) => {
+    const w = d.defaultView;
+    out.docs.push({title: d.title, url: d.URL, pwned: w ? Object.keys(w).filter(k => k.startsWith('__pwned')) : []});
+    visit(d);
+  };
+  if (RD.topDocument()) walkDoc(RD.topDocument());
+  return out;
+"""
+
+
+@pytest.fixture(scope="module")
+def view(qapp):
+    v = ReplayView(headless=True, show_cursor=True)
+    v.resize(800, 601)
+    v.show()
+    yield v
+    v.close()
+    v.deleteLater()
+    qapp.processEvents()
+
+
+@pytest.fixture
+def fresh(view, qtbot):
+    wait_ready(qtbot, view)
+    view.interceptor.requests.clear()
+    view.page().denied_navigations.clear()
+    return view
+
+
+def assert_clean(qtbot, view, *, allow_dom_urls: bool = False):
+    state = js(qtbot, view, STATE_PROBE)
+    assert state["title"] == "ReplayDesk renderer"
+    assert state["outerPwned"] == []
+    assert state["allowWebAssets"] is False
+    for d in state["docs"]:
+        assert d["pwned"] == [], d
+        assert d["title"] != "PWNED"
+        # document.open() gives content documents the renderer's URL; never a recorded one
+        assert d["url"] in ("about:blank", RENDERER_URL), d
+    if not allow_dom_urls:
+        assert state["bad"] == []
+    leaked = [r for r in view.interceptor.requests if r.scheme in FORBIDDEN_SCHEMES or r.scheme not in ("replaydesk", "data", "blob")]
+    assert leaked == [], leaked
+    assert list(view.page().denied_navigations) == []
+    assert view.page().url().toString() == RENDERER_URL
+    assert set(view.bridge_calls) <= {"ready", "frame"}, view.bridge_calls
+    assert view.bridge_calls["rejected"] == 0
+    assert renderer_problems(view) == []  # hostile input never crashes the renderer
+    return state
+
+
+def test_vector_count():
+    assert len(VECTORS) >= 15
+
+
+@pytest.mark.parametrize("vector", sorted(VECTORS))
+def test_hostile_vector_is_inert(qtbot, fresh, vector):
+    events = recording([vector])
+    img = show_moment(qtbot, fresh, events, 10_000)
+    assert img.width() == 800 and img.height() == 600
+    assert_clean(qtbot, fresh)
+
+
+def test_all_vectors_together(qtbot, fresh):
+    img = show_moment(qtbot, fresh, recording(), 10_000)
+    assert not img.isNull()
+    state = assert_clean(qtbot, fresh)
+    assert len(state["docs"]) >= 2  # the attached iframe document was built (and is inert)
+
+
+def test_blocked_image_keeps_a_neutral_box(qtbot, fresh):
+    show_moment(qtbot, fresh, recording(["img_network"]), 10_000)
+    box = js(qtbot, fresh, """
+      const img = RD.topDocument().querySelector('img[alt="blocked"]');
+      const r = img.getBoundingClientRect();
+      return {w: r.width, h: r.height, bg: getComputedStyle(img).backgroundColor, src: img.getAttribute('src')};
+    """)
+    assert (box["w"], box["h"]) == (40, 30)
+    assert box["src"].startswith("data:image/gif")
+    assert box["bg"] == "rgb(233, 236, 239)"
+
+
+def test_sandbox_and_csp_hold_without_the_sanitiser(qtbot, fresh):
+    """Defence in depth: markup injected raw into the content frame still cannot run or fetch."""
+    show_moment(qtbot, fresh, recording(["meta_refresh"]), 10_000)
+    fresh.run_javascript(r"""
+      (() => {
+        const d = RD.topDocument();
+        const s = d.createElement('script'); s.textContent = 'window.__pwned_raw = 1; parent.__pwned_raw = 1;';
+        d.body.appendChild(s);
+        const i = d.createElement('img'); i.setAttribute('onerror', 'parent.__pwned_raw_onerror = 1'); i.src = 'data:,x';
+        d.body.appendChild(i);
+        const f = d.createElement('iframe'); f.srcdoc = '<script>parent.parent.__pwned_raw_srcdoc = 1<\/script>';
+        d.body.appendChild(f);
+        const im = d.createElement('img'); im.src = 'http://evil.test/raw.png'; d.body.appendChild(im);
+        const l = d.createElement('link'); l.rel = 'stylesheet'; l.href = 'http://evil.test/raw.css'; d.head.appendChild(l);
+        const st = d.createElement('style'); st.textContent = '@import url(http://evil.test/raw-import.css); body{background:url(http://evil.test/raw-bg.png)}';
+        d.head.appendChild(st);
+        const m = d.createElement('meta'); m.httpEquiv = 'refresh'; m.content = '0;url=http://evil.test/raw-refresh';
+        d.head.appendChild(m);
+        const form = d.createElement('form'); form.action = 'http://evil.test/raw-post'; form.method = 'post';
+        d.body.appendChild(form);
+        try { form.requestSubmit(); } catch (e) {}
+        try { form.submit(); } catch (e) {}
+      })()
+    """)
+    capture(qtbot, fresh)
+    state = js(qtbot, fresh, STATE_PROBE)
+    assert state["outerPwned"] == []
+    assert all(d["pwned"] == [] for d in state["docs"])
+    # the content CSP (img/style/frame/form sources) stops these before any request is made
+    assert [r for r in fresh.interceptor.requests if r.scheme in FORBIDDEN_SCHEMES] == []
+    assert fresh.page().url().toString() == RENDERER_URL
+    assert set(fresh.bridge_calls) <= {"ready", "frame"}
+
+
+def test_web_assets_setting_allows_only_http_assets(qtbot, qapp):
+    view = ReplayView(headless=True, allow_web_assets=True)
+    try:
+        view.resize(400, 301)
+        view.show()
+        wait_ready(qtbot, view)
+        assert view.allowWebAssets is True
+        events = recording(["img_network", "iframe_srcdoc_src", "link_prefetch_preload", "inline_script"], 400, 300)
+        show_moment(qtbot, view, events, 10_000)
+        # only images/media/stylesheets may go out, and they do go through the interceptor
+        qtbot.waitUntil(lambda: any(r.url.endswith("/img.png") for r in view.interceptor.requests), timeout=10000)
+        for r in view.interceptor.requests:
+            if r.scheme in ("http", "https"):
+                assert r.resource_type in {"ResourceTypeImage", "ResourceTypeMedia", "ResourceTypeStylesheet",
+                                           "ResourceTypeFontResource"} or r.blocked, r
+        assert not any("frame.html" in r.url or "prefetch" in r.url or "preload" in r.url or "beacon" in r.url
+                       for r in view.interceptor.requests)
+        assert list(view.page().denied_navigations) == []
+        assert set(view.bridge_calls) <= {"ready", "frame"}
+    finally:
+        view.close()
+        view.deleteLater()
+        qapp.processEvents()
+
+
+def test_interceptor_policy_matrix(qapp):
+    from PySide6.QtWebEngineCore import QWebEngineUrlRequestInfo as Info
+
+    from replaydesk.ui.replay.interceptor import ReplayRequestInterceptor
+
+    rt = Info.ResourceType
+    off = ReplayRequestInterceptor(allow_web_assets=False)
+    on = ReplayRequestInterceptor(allow_web_assets=True)
+    for i in (off, on):
+        assert i._allowed("replaydesk", "renderer", rt.ResourceTypeScript)
+        assert not i._allowed("replaydesk", "renderer", rt.ResourceTypeImage)
+        assert not i._allowed("replaydesk", "elsewhere", rt.ResourceTypeScript)
+        assert i._allowed("data", "", rt.ResourceTypeImage)
+        assert i._allowed("blob", "", rt.ResourceTypeImage)
+        for scheme in ("file", "ftp", "ws", "wss", "qrc", "chrome", "javascript", "about"):
+            assert not i._allowed(scheme, "", rt.ResourceTypeImage), scheme
+        for t in (rt.ResourceTypeScript, rt.ResourceTypeSubFrame, rt.ResourceTypeMainFrame, rt.ResourceTypeXhr,
+                  rt.ResourceTypePing, rt.ResourceTypePrefetch, rt.ResourceTypeWorker, rt.ResourceTypeObject):
+            assert not i._allowed("https", "evil.test", t), t
+    assert not off._allowed("https", "evil.test", rt.ResourceTypeImage)
+    assert on._allowed("https", "cdn.example", rt.ResourceTypeImage)
+    assert on._allowed("http", "cdn.example", rt.ResourceTypeStylesheet)
+    assert on._allowed("https", "cdn.example", rt.ResourceTypeFontResource)
+    off.deleteLater()
+    on.deleteLater()
+
+
+@pytest.mark.qt_log_ignore("Cannot invoke non-public method.*")  # the payload's forged bridge call
+def test_positive_control_markers_are_detectable(qtbot, qapp):
+    """The probes are not vacuous: the same payload run in the trusted page *is* detected."""
+    from hostile import payload
+
+    view = ReplayView(headless=True)
+    try:
+        view.resize(200, 101)
+        view.show()
+        wait_ready(qtbot, view)
+        view.run_javascript(payload("control"))
+        qtbot.waitUntil(lambda: view.bridge_calls["rejected"] >= 1, timeout=10000)
+        state = js(qtbot, view, STATE_PROBE)
+        assert "__pwned_control" in state["outerPwned"]
+        assert state["title"] == "PWNED"
+        assert state["allowWebAssets"] is True
+        # even trusted-page code cannot beacon out: the outer CSP (connect-src 'none') refuses it
+        # before any request exists, and the console message says so
+        qtbot.waitUntil(lambda: any("evil.test/beacon" in m[1] for m in view.page().console), timeout=10000)
+        assert [r for r in view.interceptor.requests if "evil.test" in r.url and not r.blocked] == []
+    finally:
+        view.close()
+        view.deleteLater()
+        qapp.processEvents()
