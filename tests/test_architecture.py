@@ -24,7 +24,8 @@ def test_core_imports_without_qt():
         "        if name.split('.')[0] in ('PySide6', 'shiboken6', 'pyqtgraph'):\n"
         "            raise ImportError('Qt is blocked for this check: ' + name)\n"
         "sys.meta_path.insert(0, Block())\n"
-        "import replaydesk.formats, replaydesk.store, replaydesk.cli\n"
+        "import replaydesk.formats, replaydesk.store, replaydesk.replay, replaydesk.analysis, replaydesk.state, replaydesk.cli\n"
+        "import replaydesk.replay.session, replaydesk.analysis.events, replaydesk.state.playback, replaydesk.state.filters\n"
         "from replaydesk.store import open_store, import_paths\n"
         "print('ok')\n"
     )

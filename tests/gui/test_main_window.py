@@ -53,6 +53,21 @@ def import_demo_via_menu(qtbot, w, monkeypatch):
     return sig.args[0]
 
 
+def wait_settled_grab(qtbot, view) -> QImage:
+    """The replay viewport once painted and stable (images and canvases decode a little
+    after the page's ack; the compositor can hand grab() a blank surface at first)."""
+    last: list[np.ndarray] = []
+
+    def settled() -> bool:
+        a = to_array(view.grab_viewport())
+        ok = a.std() > 10 and bool(last) and np.array_equal(a, last[-1])
+        last.append(a)
+        return ok
+
+    qtbot.waitUntil(settled, timeout=15_000)
+    return view.grab_viewport()
+
+
 def open_session(qtbot, w, sid: str) -> None:
     assert w.sessions.select_session(sid)
     qtbot.waitUntil(lambda: w.player.ready and w.player.session_id == sid and w.player.state.duration > 0, timeout=60_000)
@@ -74,8 +89,7 @@ def test_open_demo_select_session_and_see_the_right_frame(qtbot, window, monkeyp
     # the page acknowledged the frame; the compositor may hand grab() a blank
     # surface for a moment longer, so wait for painted pixels
     truth = corpus / "ses_46d365862838" / "truth" / "22528.png"
-    qtbot.waitUntil(lambda: to_array(window.player.view.grab_viewport()).std() > 10, timeout=10_000)
-    img = window.player.view.grab_viewport()
+    img = wait_settled_grab(qtbot, window.player.view)
     assert similarity(img, truth) > 0.97
     # the side panel shows this session
     assert window.panel.pages_model.rowCount() == 5
@@ -163,7 +177,13 @@ def test_keyboard_shortcuts(qtbot, window, monkeypatch):
     assert s.playing
     key(Qt.Key.Key_Space)
     assert not s.playing
-    assert target is not None
+    # with the keyboard in the session list, arrows move through sessions, not the playhead
+    window.sessions.view.setFocus()
+    before = s.time
+    row = window.sessions.model.row_of("ses_46d365862838")
+    qtbot.keyClick(window.sessions.view, Qt.Key.Key_Down)
+    assert s.time == before
+    qtbot.waitUntil(lambda: window.sessions.current_session() != "ses_46d365862838" or row == 8)
     dlg = window.show_shortcuts()
     listed = {dlg.tree.topLevelItem(i).text(1) for i in range(dlg.tree.topLevelItemCount())}
     for expected in ("Space", "Left", "Right", "Home", "End", "[", "]", "F1", "Ctrl+O"):
@@ -230,7 +250,7 @@ def test_window_screenshot(qtbot, tmp_path, monkeypatch, theme):
             w.import_paths([str(demo_archive())])
         open_session(qtbot, w, "ses_ac59c861b05d")
         seek_and_wait(qtbot, w, 19247)
-        qtbot.waitUntil(lambda: to_array(w.player.view.grab_viewport()).std() > 10, timeout=10_000)
+        wait_settled_grab(qtbot, w.player.view)
         img = w.grab().toImage()
         assert to_array(img).std() > 20
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -240,3 +260,41 @@ def test_window_screenshot(qtbot, tmp_path, monkeypatch, theme):
         use_settings_file(None)
         monkeypatch.delenv("REPLAYDESK_THEME")
         apply_theme(QApplication.instance())
+
+
+def test_playing_forward_crosses_a_page_load_and_shows_the_right_page(qtbot, window, monkeypatch, corpus):
+    import_demo_via_menu(qtbot, window, monkeypatch)
+    open_session(qtbot, window, "ses_ac59c861b05d")
+    s = window.player.state
+    seek_and_wait(qtbot, window, 33_000)  # on /lab.html; the shop loads at 34.5 s
+    s.set_speed(8.0)
+    s.play()
+    qtbot.waitUntil(lambda: s.time >= 41_024, timeout=20_000)
+    s.pause()
+    assert window.player._applied_until >= window.player._t0 + 41_024  # events were streamed, not seeked
+    played = to_array(wait_settled_grab(qtbot, window.player.view))
+    # the same moment through the seek path (checkpoint + mirror), which
+    # test_seek_fidelity holds against the truth screenshots
+    t = s.time
+    with qtbot.waitSignal(window.player.framePainted, timeout=30_000):
+        s.seek(t)
+    seeked = to_array(wait_settled_grab(qtbot, window.player.view))
+    same = float((np.abs(played.astype(np.int16) - seeked.astype(np.int16)).max(axis=2) <= 24).mean())
+    assert same > 0.995, f"playing forward and seeking disagree at {t} ms: {same:.4f}"
+    assert similarity(window.player.view.grab_viewport(), corpus / "ses_ac59c861b05d" / "truth" / "41024.png") > 0.93
+    assert window.player.inspector.current_row().t <= s.time
+
+
+def test_cancel_import_keeps_whole_sessions(qtbot, window, tmp_path):
+    from bench.generate import generate
+
+    info = generate(tmp_path / "big", total_mb=40, long_minutes=0)
+    landed = []
+    window.importer.sessionsLanded.connect(lambda ids: (landed.extend(ids), window.cancel_button.click()))
+    with qtbot.waitSignal(window.importer.finished, timeout=120_000) as sig:
+        window.import_paths([str(tmp_path / "big")])
+        assert window.cancel_button.isVisible() and window.progress.isVisible()
+    report = sig.args[0]
+    assert report.cancelled and 0 < len(report.added) < info["sessions"]
+    assert window.sessions.model.rowCount() == len(report.added)
+    assert not window.progress.isVisible()

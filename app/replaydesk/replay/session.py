@@ -30,11 +30,8 @@ import time
 from collections import OrderedDict
 from typing import Callable, Iterator, NamedTuple, Sequence
 
-from ..store.checkpoints_table import (
-    ChunkInfo, SessionChanged, StoredCheckpoint, checkpoint_set_info, chunk_directory, load_checkpoints, read_chunk,
-    save_checkpoints,
-)
-from ..store.chunks import iter_events_from_index
+from ..store.checkpoints_table import StoredCheckpoint, checkpoint_set_info, load_checkpoints, save_checkpoints
+from ..store.chunks import ChunkInfo, SessionChanged, chunk_directory, iter_events_from_index, read_chunk
 from ..store.ingest import Cancelled
 from .checkpoints import Checkpoint, CheckpointBuilder, CheckpointPolicy
 from .codec import FORMAT_VERSION
@@ -88,7 +85,7 @@ class StoreEventSource:
     are for tests and benchmarks.
 
     With ``content_hash`` every chunk read checks that the session still has that
-    content and raises :class:`~replaydesk.store.checkpoints_table.SessionChanged`
+    content and raises :class:`~replaydesk.store.chunks.SessionChanged`
     otherwise (the session was re-imported with other events while open).
     """
 

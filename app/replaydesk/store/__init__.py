@@ -3,7 +3,7 @@
 from .chunks import iter_events, iter_events_from_index
 from .db import default_db_path, open_store
 from .ingest import Cancelled, ImportProgress, ImportReport, import_paths
-from .queries import SessionFilter, count_sessions, list_sessions, session_ids, session_info, sessions_by_id
+from .queries import SessionFilter, count_sessions, list_sessions, session_ids, session_info
 
 __all__ = [
     "Cancelled",
@@ -19,5 +19,4 @@ __all__ = [
     "open_store",
     "session_ids",
     "session_info",
-    "sessions_by_id",
 ]

@@ -22,7 +22,8 @@ import sqlite3
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from .chunks import decode_chunk
+from .chunks import SessionChanged  # noqa: F401 - re-exported: raised while building sets
+
 
 
 class StoredCheckpoint(NamedTuple):
@@ -40,10 +41,6 @@ class CheckpointSetInfo(NamedTuple):
     count: int
     keyframes: int
     bytes: int
-
-
-class SessionChanged(Exception):
-    """The session was replaced or deleted while it was being read."""
 
 
 def _conn(db) -> sqlite3.Connection:
@@ -149,43 +146,3 @@ def delete_checkpoints(db, session_id: str | None = None, *, keep_version: str |
         args.append(keep_version)
     return _conn(db).execute(q, args).rowcount
 
-
-# --- reading events for seeks ---------------------------------------------------------------
-
-class ChunkInfo(NamedTuple):
-    seq: int
-    first_index: int
-    n_events: int
-    t_start: int
-    t_end: int
-    stored_bytes: int
-
-
-def chunk_directory(db, session_id: str) -> list[ChunkInfo]:
-    """Metadata of every event chunk of ``session_id`` in order (no blobs read)."""
-    return [
-        ChunkInfo(*r)
-        for r in _conn(db).execute(
-            "SELECT seq, first_index, n_events, t_start, t_end, LENGTH(data) FROM event_chunks"
-            " WHERE session_id = ? ORDER BY seq",
-            (session_id,),
-        )
-    ]
-
-
-def read_chunk(db, session_id: str, seq: int, content_hash: str | None = None) -> list[dict]:
-    """Decoded events of chunk ``seq``; raises :class:`SessionChanged` when the chunk is
-    gone or (given ``content_hash``) the session now has other content."""
-    if content_hash is None:
-        row = _conn(db).execute(
-            "SELECT codec, data FROM event_chunks WHERE session_id = ? AND seq = ?", (session_id, seq)
-        ).fetchone()
-    else:
-        row = _conn(db).execute(
-            "SELECT c.codec, c.data FROM event_chunks c JOIN sessions s ON s.id = c.session_id"
-            " WHERE c.session_id = ? AND c.seq = ? AND s.content_hash = ?",
-            (session_id, seq, content_hash),
-        ).fetchone()
-    if row is None:
-        raise SessionChanged(f"session {session_id!r} changed or was deleted while open")
-    return decode_chunk(row[0], row[1])

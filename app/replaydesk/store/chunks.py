@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator
+from typing import NamedTuple
 
 import orjson
 import zstandard
@@ -121,3 +122,48 @@ def iter_events_from_index(conn: sqlite3.Connection, session_id: str, first_inde
             i = start + k
             if i >= first_index:
                 yield i, e
+
+
+# --- reading events for seeks ---------------------------------------------------------------
+
+class SessionChanged(Exception):
+    """The session was replaced or deleted while it was being read."""
+
+
+class ChunkInfo(NamedTuple):
+    seq: int
+    first_index: int
+    n_events: int
+    t_start: int
+    t_end: int
+    stored_bytes: int
+
+
+def chunk_directory(db, session_id: str) -> list[ChunkInfo]:
+    """Metadata of every event chunk of ``session_id`` in order (no blobs read)."""
+    return [
+        ChunkInfo(*r)
+        for r in getattr(db, 'conn', db).execute(
+            "SELECT seq, first_index, n_events, t_start, t_end, LENGTH(data) FROM event_chunks"
+            " WHERE session_id = ? ORDER BY seq",
+            (session_id,),
+        )
+    ]
+
+
+def read_chunk(db, session_id: str, seq: int, content_hash: str | None = None) -> list[dict]:
+    """Decoded events of chunk ``seq``; raises :class:`SessionChanged` when the chunk is
+    gone or (given ``content_hash``) the session now has other content."""
+    if content_hash is None:
+        row = getattr(db, 'conn', db).execute(
+            "SELECT codec, data FROM event_chunks WHERE session_id = ? AND seq = ?", (session_id, seq)
+        ).fetchone()
+    else:
+        row = getattr(db, 'conn', db).execute(
+            "SELECT c.codec, c.data FROM event_chunks c JOIN sessions s ON s.id = c.session_id"
+            " WHERE c.session_id = ? AND c.seq = ? AND s.content_hash = ?",
+            (session_id, seq, content_hash),
+        ).fetchone()
+    if row is None:
+        raise SessionChanged(f"session {session_id!r} changed or was deleted while open")
+    return decode_chunk(row[0], row[1])

@@ -94,6 +94,21 @@ def import_paths(
     """Import every session found in ``paths``. Never raises for bad input."""
     t0 = time.perf_counter()
     report = ImportReport()
+    conn = db.conn
+    # Reader connections keep a large page cache and mmap for fast lists; an
+    # import only appends, so a small cache keeps its memory near one session.
+    saved = {name: (conn.execute(f"PRAGMA {name}").fetchone() or (None,))[0] for name in ("cache_size", "mmap_size")}
+    conn.execute("PRAGMA cache_size = -8192")
+    conn.execute("PRAGMA mmap_size = 0")
+    try:
+        return _import_all(db, paths, report, t0, progress, cancel, on_session, limits)
+    finally:
+        for name, value in saved.items():
+            if value is not None:
+                conn.execute(f"PRAGMA {name} = {int(value)}")
+
+
+def _import_all(db, paths, report: ImportReport, t0: float, progress, cancel, on_session, limits: Limits) -> ImportReport:
     sources = list(iter_sources(paths, limits))
     total = sum(s.size for s in sources if isinstance(s, SessionSource))
     n_total = sum(1 for s in sources if isinstance(s, SessionSource))

@@ -175,17 +175,6 @@ def list_sessions(
     return _rows(db.conn.execute(q, args))
 
 
-def sessions_by_id(db: Database, ids: list[str]) -> dict[str, dict]:
-    """Rows for ``ids`` (any order), for lazy list models."""
-    out: dict[str, dict] = {}
-    for i in range(0, len(ids), 500):
-        part = ids[i : i + 500]
-        q = f"SELECT {LIST_COLUMNS} FROM sessions s WHERE s.id IN ({','.join('?' * len(part))})"
-        for row in _rows(db.conn.execute(q, part)):
-            out[row["id"]] = row
-    return out
-
-
 def session_info(db: Database, session_id: str) -> dict | None:
     """One session with its pages, clicks and console errors."""
     rows = _rows(

@@ -73,6 +73,9 @@ class MainWindow(QMainWindow):
 
         # wiring
         self.sessions.sessionSelected.connect(self.open_session)
+        # a click on a session hands the keyboard to the player (Space plays);
+        # arrow keys in the list keep moving through sessions
+        self.sessions.view.clicked.connect(lambda _i: self.player.setFocus())
         self.panel.seekRequested.connect(self.player.seek_relative)
         self.importer.started.connect(self._on_import_started)
         self.importer.progressed.connect(self._on_import_progressed)

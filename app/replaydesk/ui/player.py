@@ -21,7 +21,7 @@ from ..analysis import build_timeline
 from ..analysis.events import EventSummarizer
 from ..replay import Mirror
 from ..replay.frame import frame_from_mirror
-from ..replay.session import open_session_replay
+from ..replay.session import SessionNotFound, open_session_replay
 from ..state.playback import PlaybackState
 from ..store import iter_events, open_store
 from .inspector import EventInspector
@@ -31,6 +31,10 @@ from .timeline import TimelineWidget
 from .transport import PlaybackDriver, TransportBar, playback_actions
 
 log = logging.getLogger(__name__)
+
+#: until a session's checkpoints exist, a seek replays from the start: allow
+#: that only this close to the start (the first frame shows at once)
+NO_CHECKPOINT_REACH_MS = 30_000
 
 
 def _prepare_checkpoints(db_path: str, session_id: str, task) -> None:
@@ -82,7 +86,10 @@ class PlayerPane(QWidget):
         self.transport = TransportBar(self.state, self)
         self.driver = PlaybackDriver(self.state, self)
         self.inspector = EventInspector()
-        self._actions = playback_actions(self, self.state)
+        # bare keys (Space, arrows, Home/End, [ ]) belong to the player only, so the
+        # session list and the inspector keep their own arrow-key navigation
+        self._actions = playback_actions(self, self.state, bare_key_context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
         self.hint = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.hint.setObjectName("emptyState")
@@ -108,6 +115,7 @@ class PlayerPane(QWidget):
 
         self._info: dict | None = None
         self._replay = None
+        self._mirror = None
         self._t0 = 0
         self._page_starts: list[int] = []
         self._pending: float | None = None
@@ -138,24 +146,35 @@ class PlayerPane(QWidget):
         self.state.pause()
         self._info = info
         self._replay = None
+        self._mirror = None
         self._t0 = info["started_at"]
         self._page_starts = [p["t_enter"] for p in info["pages"]]
         self._pending = 0.0
         self._applied_until = None
-        self.hint.setText(f"Loading {info['id']}…")
-        self.stack.setCurrentWidget(self.hint)
         sid = info["id"]
+        try:
+            # cached checkpoints load in a few ms; without them the first frames
+            # (near the start) are still cheap, so show the page right away
+            self._replay = open_session_replay(self.db, sid, build_if_missing=False)
+        except SessionNotFound:
+            self._on_load_failed(gen, LookupError(f"session {sid} is no longer in the store"))
+            return
+        self.stack.setCurrentWidget(self.view)
         self._jobs = [
-            op(_prepare_checkpoints, self.db_path, sid)
-            .on_writer()
-            .on_success(lambda _r: self._on_checkpoints_ready(gen, sid))
-            .on_failure(lambda exc: self._on_load_failed(gen, exc))
-            .run(),
             op(_prepare_views, self.db_path, sid)
             .on_success(lambda r: self._on_views_ready(gen, r))
             .on_failure(lambda exc: self._on_load_failed(gen, exc))
             .run(),
         ]
+        if self._replay.status != "cached":
+            self._jobs.append(
+                op(_prepare_checkpoints, self.db_path, sid)
+                .on_writer()
+                .on_success(lambda _r: self._on_checkpoints_ready(gen, sid))
+                .on_failure(lambda exc: self._on_load_failed(gen, exc))
+                .run()
+            )
+        self._pump()
 
     def seek_relative(self, ms: int) -> None:
         self.state.seek(ms)
@@ -185,7 +204,8 @@ class PlayerPane(QWidget):
 
     @property
     def ready(self) -> bool:
-        return self._replay is not None
+        """A session is open and can seek anywhere (its checkpoints are loaded)."""
+        return self._replay is not None and self._replay.status == "cached" and self.state.duration > 0
 
     def shutdown(self) -> None:
         for job in self._jobs:
@@ -213,17 +233,14 @@ class PlayerPane(QWidget):
         timeline, rows = result
         self.inspector.set_rows(rows)
         self.timeline.set_timeline(timeline)
-        keep_pending = self._pending
-        self.state.load_timeline(timeline)
-        if self._replay is None:
-            self._pending = keep_pending if keep_pending is not None else 0.0
+        self.state.load_timeline(timeline)  # rewinds to 0: a seek request follows
 
     def _on_checkpoints_ready(self, gen: int, sid: str) -> None:
         if gen != self._generation:
             return
         self._replay = open_session_replay(self.db, sid, build_if_missing=False)
-        self.stack.setCurrentWidget(self.view)
-        if self._pending is None:
+        self._mirror = None
+        if self._pending is None and self._inflight is None:
             self._pending = self.state.time
         self._pump()
 
@@ -236,9 +253,13 @@ class PlayerPane(QWidget):
         if self._inflight is not None or self._pending is None or self._replay is None or not self.view.is_ready:
             return
         t = self._pending
+        if self._replay.status != "cached" and t > NO_CHECKPOINT_REACH_MS:
+            return  # shown when the checkpoints are ready (_on_checkpoints_ready)
         self._pending = None
         t_abs = int(self._t0 + t)
-        mirror = self._replay.seek(t_abs)
+        # ``current`` lets a forward seek (dragging, stepping) advance the last
+        # mirror in place instead of restoring a checkpoint
+        mirror = self._mirror = self._replay.seek(t_abs, current=self._mirror)
         frame = frame_from_mirror(mirror, t_abs, self._replay.pointer_at(mirror, t_abs))
         if frame is None:
             return
