@@ -35,11 +35,13 @@ For each session, in a fresh child process (offscreen Qt, house style section 1)
    on the lab page), pooled;
 4. the process's RSS (psutil) after the seeks, and of its QtWebEngine helper
    processes (the renderer) beside it;
-5. a diagnostic pass (not part of the figures above): ``--seeks`` more random seeks
+5. diagnostic passes (not part of the figures above): ``--seeks`` more random seeks
    with the Python part timed (``SessionReplay.seek``, ``frame_from_mirror``, the
    rest of the synchronous pump: JSON + ``runJavaScript``) and the page instrumented
    (``performance.now()`` around ``RD.load`` / ``RD.setState`` / ``RD.applyEvents`` /
-   ``RD.ack``, and the epoch time each call starts, to split off the IPC delay).
+   ``RD.ack``, the steps inside ``RD.ack`` and its two animation frames, and the epoch
+   time each call starts, to split off the IPC delay), by page; then ``--seeks`` random
+   seeks with the timeline widget's painting switched on and off in blocks of 10.
 
 Then both sessions are opened in one process (two panes, checkpoints cached) and their
 random seeks and drags are interleaved one by one, so that load from other processes
@@ -687,6 +689,34 @@ def diagnose(player, waiter, label: str, n_seeks: int, seed: int) -> dict:
     return out
 
 
+def timeline_ab(player, waiter, label: str, n_seeks: int, seed: int) -> dict:
+    """Random seeks with the timeline widget's painting on / off in alternate blocks of 10
+    (``setUpdatesEnabled``: no layout change), to show what its repaints cost the seek."""
+    full = []
+    for _ in range(3):
+        t = time.perf_counter()
+        player.timeline.grab()
+        full.append((time.perf_counter() - t) * 1000)
+    groups: dict[bool, tuple[list[int], list[float]]] = {True: ([], []), False: ([], [])}
+    try:
+        for i, ms in enumerate(random_times(player.state.duration, n_seeks, seed + 7)):
+            on = (i // 10) % 2 == 0
+            player.timeline.setUpdatesEnabled(on)
+            groups[on][0].append(ms)
+            groups[on][1].append(seek_and_wait(player, waiter, ms)[0])
+    finally:
+        player.timeline.setUpdatesEnabled(True)
+    out = {"full_paint_ms": sorted(full)[1]}
+    print(f"{label}: timeline widget: one full repaint (grab) {out['full_paint_ms']:.1f} ms", flush=True)
+    for on in (True, False):
+        times, lat = groups[on]
+        out["on" if on else "off"] = {"all": _stats(lat), **by_page(player, times, lat)}
+        print(f"{label}: random seeks with the timeline widget painting {'on ' if on else 'off'}: "
+              f"p50 {pct(lat, 50):.1f} p95 {pct(lat, 95):.1f} ms (n={len(lat)}); by page: "
+              f"{fmt_pages(by_page(player, times, lat))}", flush=True)
+    return out
+
+
 # --- child: one session ---------------------------------------------------------------------
 
 def child(db_path: Path, sid: str, label: str, n_seeks: int, seed: int) -> int:
@@ -746,6 +776,7 @@ def child(db_path: Path, sid: str, label: str, n_seeks: int, seed: int) -> int:
               f"{out['helpers_rss_mb']:.0f} MB RSS / {out['helpers_pss_mb']:.0f} MB PSS", flush=True)
 
         out["diag"] = diagnose(player, waiter, label, n_seeks, seed)
+        out["timeline_ab"] = timeline_ab(player, waiter, label, n_seeks, seed)
     finally:
         gcp.close()
         close_players(app, [(player, waiter)])

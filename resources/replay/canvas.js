@@ -31,7 +31,7 @@
     const next = prev
       .then(fn)
       .catch((e) => warn('canvas command failed', e))
-      .then(() => (canvasQueues.get(canvas) === next ? showCanvas(canvas) : null)); // last batch only
+      .then(() => (canvasQueues.get(canvas) === next ? showLatest(canvas) : null)); // last batch only
     canvasQueues.set(canvas, next);
     track(next);
     return next;
@@ -74,6 +74,33 @@
     else if (own.h && W > 0) canvas.style.setProperty('aspect-ratio', 'auto ' + W + ' / ' + H); // content box, like a replaced element
   };
 
+  // canvas -> the data: URL its bitmap equals (restored from a snapshot or a seek, no command
+  // drawn since): shown directly, skipping the PNG encode + decode of showCanvas (~50 ms/canvas)
+  const plainImage = new WeakMap();
+
+  function showLatest(canvas) {
+    const url = plainImage.get(canvas);
+    return url ? showUrl(canvas, url) : showCanvas(canvas);
+  }
+
+  function setBackground(canvas, url) {
+    const st = canvas.style;
+    st.setProperty('background-image', 'url("' + url + '")', 'important');
+    st.setProperty('background-size', '100% 100%', 'important');
+    st.setProperty('background-origin', 'content-box', 'important');
+    st.setProperty('background-position', '0 0', 'important');
+    st.setProperty('background-repeat', 'no-repeat', 'important');
+    const old = canvasUrls.get(canvas);
+    canvasUrls.set(canvas, url);
+    if (old && old.startsWith('blob:')) setTimeout(() => URL.revokeObjectURL(old), 1000);
+  }
+
+  function showUrl(canvas, url) {
+    const img = new Image();
+    img.src = url;
+    return img.decode().catch(() => {}).then(() => setBackground(canvas, url));
+  }
+
   function showCanvas(canvas) {
     if (!canvas.width || !canvas.height) return null;
     return new Promise((resolve) => {
@@ -86,15 +113,7 @@
           .decode()
           .catch(() => {})
           .then(() => {
-            const st = canvas.style;
-            st.setProperty('background-image', 'url("' + url + '")', 'important');
-            st.setProperty('background-size', '100% 100%', 'important');
-            st.setProperty('background-origin', 'content-box', 'important');
-            st.setProperty('background-position', '0 0', 'important');
-            st.setProperty('background-repeat', 'no-repeat', 'important');
-            const old = canvasUrls.get(canvas);
-            canvasUrls.set(canvas, url);
-            if (old) setTimeout(() => URL.revokeObjectURL(old), 1000);
+            setBackground(canvas, url);
             resolve();
           });
       });
@@ -109,6 +128,8 @@
         if (!ctx) return;
         if (clear) ctx.clearRect(0, 0, canvas.width, canvas.height);
         ctx.drawImage(img, 0, 0);
+        if (clear && img.naturalWidth === canvas.width && img.naturalHeight === canvas.height) plainImage.set(canvas, dataURL);
+        else plainImage.delete(canvas);
       })
     );
   };
@@ -177,6 +198,7 @@
     canvasQueue(canvas, async () => {
       const ctx = canvas.getContext('2d');
       if (!ctx) return;
+      plainImage.delete(canvas); // drawn on: show the bitmap itself
       for (const c of commands) {
         if (!c || typeof c.property !== 'string' || !CTX2D_MEMBERS.has(c.property)) continue;
         const asyncs = [];

@@ -68,7 +68,7 @@ NOTES = """## Where ours is better than rrweb, and why
 All remaining lower moments are within 0.03-0.2 % of the pixels and are text only:
 
 * **Glyph rasterization**: the truth and rrweb's frames come from the same Chromium 156 build;
-  ours from QtWebEngine 6.12 (Chromium 140). Glyph *positions* are identical (column-profile
+  ours from QtWebEngine 6.11 (Chromium 140). Glyph *positions* are identical (column-profile
   cross-correlation peaks at shift 0, total ink differs by about 1 %), but FreeType/Skia rasterize
   glyph edges slightly differently, so some edge pixels differ by more than 24. No setting fixes
   this (tried fontconfig `hintnone`: worse, 98.1-99.6 %; Chromium's `--text-contrast` /
@@ -132,7 +132,7 @@ def test_frame_matches_truth_at_least_as_well_as_rrweb(qtbot, view, moment):
     assert renderer_problems(view, min_level=1) == []  # the corpus replays without a warning
     if ours < theirs and ours >= ENGINE_GAP_FLOOR and not STRICT:
         # Investigated (docs/fidelity.md "Where ours is lower"): rrweb's frames come from the same
-        # Chromium 156 build as the truth, ours from QtWebEngine 6.12 (Chromium 140). Glyph
+        # Chromium 156 build as the truth, ours from QtWebEngine 6.11 (Chromium 140). Glyph
         # positions are identical; FreeType/Skia rasterize glyph edges slightly differently, and
         # form controls fall back to DejaVu Sans where the recording machine had Liberation Sans.
         # A real rendering bug (missing element, wrong scroll/state, blank canvas) moves far more

@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         # arrow keys in the list keep moving through sessions
         self.sessions.view.clicked.connect(lambda _i: self.player.setFocus())
         self.panel.seekRequested.connect(self.player.seek_relative)
+        self.player.statusMessage.connect(self._on_player_status)
         self.importer.started.connect(self._on_import_started)
         self.importer.progressed.connect(self._on_import_progressed)
         self.importer.sessionsLanded.connect(self._on_sessions_landed)
@@ -229,6 +230,12 @@ class MainWindow(QMainWindow):
             self.last_report_dialog = ImportReportDialog(report, self)
             self.last_report_dialog.setModal(False)
             self.last_report_dialog.show()
+
+    def _on_player_status(self, text: str) -> None:
+        if text:
+            self.statusBar().showMessage(text)
+        else:
+            self.statusBar().clearMessage()
 
     def _on_import_failed(self, message: str) -> None:
         self._set_import_widgets_visible(False)

@@ -75,6 +75,8 @@ class PlayerPane(QWidget):
     """Signals: ``framePainted(int ms)`` after a seek's frame is on screen."""
 
     framePainted = Signal(int)
+    #: a short note for the status bar ("" clears it)
+    statusMessage = Signal(str)
 
     def __init__(self, db, *, allow_web_assets: bool = False, parent=None):
         super().__init__(parent)
@@ -167,6 +169,7 @@ class PlayerPane(QWidget):
             .run(),
         ]
         if self._replay.status != "cached":
+            self.statusMessage.emit(f"Indexing {sid} for instant seeking…")
             self._jobs.append(
                 op(_prepare_checkpoints, self.db_path, sid)
                 .on_writer()
@@ -240,6 +243,7 @@ class PlayerPane(QWidget):
             return
         self._replay = open_session_replay(self.db, sid, build_if_missing=False)
         self._mirror = None
+        self.statusMessage.emit("")
         if self._pending is None and self._inflight is None:
             self._pending = self.state.time
         self._pump()
