@@ -96,14 +96,30 @@ def make_store(db_path: Path, events_long: int, events_short: int, fresh: bool) 
     db.conn.close()
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def add_session_args(ap: argparse.ArgumentParser) -> None:
+    """Options shared with bench_seek_paint: the generated sessions and the seek counts."""
     ap.add_argument("--events", type=int, default=300_000, help="events of the 60-minute session")
     ap.add_argument("--short-events", type=int, default=None,
                     help="events of the 10-minute one (default: same density)")
     ap.add_argument("--seeks", type=int, default=200)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--fresh", action="store_true", help="regenerate the sessions and the store")
+
+
+def prepare_store(args) -> Path | None:
+    """The store with both generated sessions (built once, reused unless ``--fresh``)."""
+    if not CORPUS.is_dir():
+        print(f"corpus not found at {CORPUS}", file=sys.stderr)
+        return None
+    OUT.mkdir(parents=True, exist_ok=True)
+    db_path = OUT / "seek-store.db"
+    make_store(db_path, args.events, args.short_events or args.events // 6, args.fresh)
+    return db_path
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_session_args(ap)
     ap.add_argument("--child", nargs=3, metavar=("DB", "SESSION", "LABEL"), help=argparse.SUPPRESS)
     ap.add_argument("--pair", metavar="DB", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -111,12 +127,9 @@ def main(argv=None) -> int:
         return child(Path(args.child[0]), args.child[1], args.child[2], args.seeks, args.seed)
     if args.pair:
         return pair(Path(args.pair), args.seeks, args.seed)
-    if not CORPUS.is_dir():
-        print(f"corpus not found at {CORPUS}", file=sys.stderr)
+    db_path = prepare_store(args)
+    if db_path is None:
         return 2
-    OUT.mkdir(parents=True, exist_ok=True)
-    db_path = OUT / "seek-store.db"
-    make_store(db_path, args.events, args.short_events or args.events // 6, args.fresh)
     results = {}
     runs = [(label, ["--child", str(db_path), sid, label]) for label, _, sid in SESSIONS]
     runs.append(("interleaved", ["--pair", str(db_path)]))

@@ -6,7 +6,7 @@ Usage::
 
 What it measures: the issue's target, "seek latency over a generated 10-minute and a
 60-minute session, from the request to the frame being painted". The sessions and the
-store are the ones of ``bench/bench_seek.py`` (its ``make_store`` is imported: a
+store are the ones of ``bench/bench_seek.py`` (its ``prepare_store`` is imported: a
 60-minute session of ``--events`` events and a 10-minute one of the same density,
 imported into ``bench/out/seek-store.db``, kept and reused unless ``--fresh``).
 
@@ -65,8 +65,8 @@ for p in (ROOT, ROOT / "app"):
     if str(p) not in sys.path:
         sys.path.insert(0, str(p))
 
-from bench.bench_mirror import CORPUS, pct  # noqa: E402
-from bench.bench_seek import OUT, SESSIONS, make_store  # noqa: E402
+from bench.bench_mirror import pct  # noqa: E402
+from bench.bench_seek import SESSIONS, add_session_args, prepare_store  # noqa: E402
 
 WINDOW = (1280, 800)
 DRAG_RATE = 60  # requests per second
@@ -84,12 +84,7 @@ TIMEOUT_S = 60.0
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--events", type=int, default=300_000, help="events of the 60-minute session")
-    ap.add_argument("--short-events", type=int, default=None,
-                    help="events of the 10-minute one (default: same density)")
-    ap.add_argument("--seeks", type=int, default=200)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--fresh", action="store_true", help="regenerate the sessions and the store")
+    add_session_args(ap)
     ap.add_argument("--no-pair", action="store_true", help="skip the interleaved run")
     ap.add_argument("--child", nargs=3, metavar=("DB", "SESSION", "LABEL"), help=argparse.SUPPRESS)
     ap.add_argument("--pair", metavar="DB", help=argparse.SUPPRESS)
@@ -98,12 +93,9 @@ def main(argv=None) -> int:
         return child(Path(args.child[0]), args.child[1], args.child[2], args.seeks, args.seed)
     if args.pair:
         return pair(Path(args.pair), args.seeks, args.seed)
-    if not CORPUS.is_dir():
-        print(f"corpus not found at {CORPUS}", file=sys.stderr)
+    db_path = prepare_store(args)
+    if db_path is None:
         return 2
-    OUT.mkdir(parents=True, exist_ok=True)
-    db_path = OUT / "seek-store.db"
-    make_store(db_path, args.events, args.short_events or args.events // 6, args.fresh)
     results = {}
     runs = [(label, ["--child", str(db_path), sid, label]) for label, _, sid in SESSIONS]
     if not args.no_pair:

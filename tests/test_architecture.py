@@ -27,6 +27,9 @@ def test_core_imports_without_qt():
         "import replaydesk.formats, replaydesk.store, replaydesk.replay, replaydesk.analysis, replaydesk.state, replaydesk.cli\n"
         "import replaydesk.replay.session, replaydesk.analysis.events, replaydesk.state.playback, replaydesk.state.filters\n"
         "from replaydesk.store import open_store, import_paths\n"
+        "from replaydesk.analysis import build_timeline, timeline_for_session\n"
+        "from replaydesk.state.playback import PlaybackState\n"
+        "s = PlaybackState(1000); s.play(); s.advance(10)\n"
         "print('ok')\n"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

@@ -256,23 +256,3 @@ def test_zero_length_session_cannot_play():
     s = PlaybackState()
     s.play()
     assert not s.playing and s.time == 0
-
-
-def test_analysis_and_state_import_without_qt():
-    import subprocess
-    import sys
-
-    code = (
-        "import sys\n"
-        "class Block:\n"
-        "    def find_spec(self, name, path, target=None):\n"
-        "        if name.split('.')[0] in ('PySide6', 'shiboken6', 'pyqtgraph'):\n"
-        "            raise ImportError('Qt is blocked for this check: ' + name)\n"
-        "sys.meta_path.insert(0, Block())\n"
-        "from replaydesk.analysis import build_timeline, timeline_for_session\n"
-        "from replaydesk.state.playback import PlaybackState\n"
-        "s = PlaybackState(1000); s.play(); s.advance(10)\n"
-        "print('ok')\n"
-    )
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr

@@ -3,10 +3,28 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 
 from replaydesk.ui.replay.timeline import plan_frame
 
 FRAME_TIMEOUT_MS = 20000
+
+
+@contextmanager
+def headless_view(qapp, width: int, height: int, *, show_cursor: bool = False):
+    """A shown headless ReplayView (+1 row below the viewport for the frame sentinel),
+    closed and deleted afterwards so its page goes before its profile."""
+    from replaydesk.ui.replay.view import ReplayView
+
+    v = ReplayView(headless=True, show_cursor=show_cursor)
+    v.resize(width, height + 1)
+    v.show()
+    try:
+        yield v
+    finally:
+        v.close()
+        v.deleteLater()
+        qapp.processEvents()
 
 
 def js(qtbot, view, code: str):

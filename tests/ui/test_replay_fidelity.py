@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 
 from fidelity import THRESHOLD, corpus_moments, load_png, to_array, within
-from qt_helpers import renderer_problems, show_moment, wait_ready
-from replaydesk.ui.replay.view import ReplayView
+from qt_helpers import headless_view, renderer_problems, show_moment, wait_ready
 
 CORPUS = Path(os.environ.get("REPLAYDESK_CORPUS", Path(__file__).resolve().parents[2].parent / "shared" / "corpus"))
 FRAME_DIR = Path(os.environ.get("REPLAYDESK_FRAME_DIR", "/tmp/replaydesk-frames"))
@@ -33,13 +32,8 @@ _events: dict[str, list] = {}
 
 @pytest.fixture(scope="module")
 def view(qapp):
-    v = ReplayView(headless=True, show_cursor=False)
-    v.resize(1280, 801)
-    v.show()
-    yield v
-    v.close()
-    v.deleteLater()
-    qapp.processEvents()
+    with headless_view(qapp, 1280, 800) as v:
+        yield v
     if MOMENTS and len(_results) == len(MOMENTS):
         write_table(_results)
 

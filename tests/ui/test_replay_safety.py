@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from hostile import VECTORS, recording
-from qt_helpers import capture, js, renderer_problems, show_moment, wait_ready
+from qt_helpers import capture, headless_view, js, renderer_problems, show_moment, wait_ready
 from replaydesk.ui.replay.scheme import RENDERER_URL
 from replaydesk.ui.replay.view import ReplayView
 
@@ -56,13 +56,8 @@ STATE_PROBE = r"""
 
 @pytest.fixture(scope="module")
 def view(qapp):
-    v = ReplayView(headless=True, show_cursor=True)
-    v.resize(800, 601)
-    v.show()
-    yield v
-    v.close()
-    v.deleteLater()
-    qapp.processEvents()
+    with headless_view(qapp, 800, 600, show_cursor=True) as v:
+        yield v
 
 
 @pytest.fixture

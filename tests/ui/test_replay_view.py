@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QColor
 
-from qt_helpers import capture, js, renderer_problems, show_moment, wait_ready
+from qt_helpers import capture, headless_view, js, renderer_problems, show_moment, wait_ready
 from replaydesk.ui.replay.headless import FrameRenderer, render_frame_png
 from replaydesk.ui.replay.view import ReplayView
 from synth import Doc, events, mutation
@@ -13,13 +13,8 @@ from synth import Doc, events, mutation
 
 @pytest.fixture(scope="module")
 def view(qapp):
-    v = ReplayView(headless=True, show_cursor=False)
-    v.resize(400, 301)
-    v.show()
-    yield v
-    v.close()
-    v.deleteLater()
-    qapp.processEvents()
+    with headless_view(qapp, 400, 300, show_cursor=False) as v:
+        yield v
 
 
 @pytest.fixture

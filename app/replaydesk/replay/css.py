@@ -26,6 +26,22 @@ GROUPING_AT_RULES = ("@media", "@supports", "@layer", "@container", "@document",
                      "@-moz-document", "@starting-style")
 
 
+def _skip_opaque(text: str, i: int) -> int:
+    """Past the comment or quoted string starting at ``i`` (``i`` itself if none does):
+    their contents never count as CSS structure."""
+    n = len(text)
+    c = text[i]
+    if c == "/" and text.startswith("/*", i):
+        end = text.find("*/", i + 2)
+        return n if end < 0 else end + 2
+    if c in "\"'":
+        j = i + 1
+        while j < n and text[j] != c:
+            j += 2 if text[j] == "\\" else 1
+        return min(j + 1, n)
+    return i
+
+
 def _scan_until(text: str, start: int, stops: str) -> int:
     """Index of the first char in ``stops`` at nesting depth 0, skipping strings,
     comments and parenthesised parts (``url(data:...;base64,...)`` contains ``;``).
@@ -35,15 +51,9 @@ def _scan_until(text: str, start: int, stops: str) -> int:
     n = len(text)
     while i < n:
         c = text[i]
-        if c == "/" and text.startswith("/*", i):
-            end = text.find("*/", i + 2)
-            i = n if end < 0 else end + 2
-            continue
-        if c in "\"'":
-            j = i + 1
-            while j < n and text[j] != c:
-                j += 2 if text[j] == "\\" else 1
-            i = j + 1
+        skipped = _skip_opaque(text, i)
+        if skipped != i:
+            i = skipped
             continue
         if c == "(" or c == "[":
             depth += 1
@@ -62,15 +72,9 @@ def _match_brace(text: str, open_idx: int) -> int:
     n = len(text)
     while i < n:
         c = text[i]
-        if c == "/" and text.startswith("/*", i):
-            end = text.find("*/", i + 2)
-            i = n if end < 0 else end + 2
-            continue
-        if c in "\"'":
-            j = i + 1
-            while j < n and text[j] != c:
-                j += 2 if text[j] == "\\" else 1
-            i = j + 1
+        skipped = _skip_opaque(text, i)
+        if skipped != i:
+            i = skipped
             continue
         if c == "{":
             depth += 1
