@@ -13,16 +13,16 @@ imported into ``bench/out/seek-store.db``, kept and reused unless ``--fresh``).
 For each session, in a fresh child process (offscreen Qt, house style section 1):
 
 1. a real ``PlayerPane`` on the store (shown, 1280x800) waits for its renderer page;
-   the session's stored checkpoints are deleted and it is opened with
-   ``PlayerPane.open_session(session_info(db, sid))`` (checkpoints built on the writer
-   thread, timeline and inspector rows on the pool: timed until the first frame is
-   painted and until the pane is idle: ready, timeline loaded, no frame in flight);
-   then opened again (checkpoints loaded from the store: timed the same way);
+   the session's stored checkpoints and cached views (timeline and inspector rows) are
+   deleted and it is opened with ``PlayerPane.open_session(session_info(db, sid))``
+   (checkpoints and views built in one scan on the writer thread: timed until the first
+   frame is painted and until the pane is idle: ready, timeline loaded, no frame in
+   flight); then opened again (both loaded from the store: timed the same way);
 2. random seeks: ``--seeks`` random moments over the whole session, one at a time:
    ``player.state.seek(t)``, then the Qt event loop runs (a local ``QEventLoop``, no
    sleeps) until ``player.framePainted(t)`` arrives. That signal is the page's own
-   acknowledgement (``rd.ack``: image decodes, restore, then two animation frames,
-   then a bridge call), so the latency covers the Python seek (checkpoint restore +
+   acknowledgement (``rd.ack``: image decodes, restore, then the next animation frame's
+   rendering update, then a bridge call), so the latency covers the Python seek (checkpoint restore +
    ``frame_from_mirror``), sending the frame, building it in the page and painting it;
 3. drags: ``state.begin_scrub()``, then a single-shot precise ``QTimer`` issues
    ``state.seek`` at 60 requests/s for 3 s (request k is due at start + k/60 s and
@@ -39,7 +39,7 @@ For each session, in a fresh child process (offscreen Qt, house style section 1)
    with the Python part timed (``SessionReplay.seek``, ``frame_from_mirror``, the
    rest of the synchronous pump: JSON + ``runJavaScript``) and the page instrumented
    (``performance.now()`` around ``RD.load`` / ``RD.setState`` / ``RD.applyEvents`` /
-   ``RD.ack``, the steps inside ``RD.ack`` and its two animation frames, and the epoch
+   ``RD.ack``, the steps inside ``RD.ack`` and its animation frame, and the epoch
    time each call starts, to split off the IPC delay), by page; then ``--seeks`` random
    seeks with the timeline widget's painting switched on and off in blocks of 10.
 
@@ -490,14 +490,19 @@ _JS_INSTRUMENT = r"""
     };
   }
   ['load', 'setState', 'applyEvents'].forEach(wrap);
-  // the animation frames RD.ack waits for (its nextFrame callbacks are `() => r()`)
+  // the animation frame RD.ack waits for (its callback is named rdPaintFrame); and, for
+  // comparison, when the frame after it starts (the former double-rAF ack point; not waited for)
   const rafs = [];
   const origRaf = window.requestAnimationFrame.bind(window);
   window.requestAnimationFrame = function (cb) {
-    if (String(cb) !== '() => r()') return origRaf(cb);
+    if (cb.name !== 'rdPaintFrame') return origRaf(cb);
     const rec = { req: performance.now() };
     rafs.push(rec);
-    return origRaf(function (ts) { rec.fire = performance.now(); return cb(ts); });
+    return origRaf(function (ts) {
+      rec.fire = performance.now();
+      origRaf(() => { rec.following = performance.now(); });
+      return cb(ts);
+    });
   };
   // the steps inside RD.ack: waits -> restoreScrolls/Inputs/Selection -> settle -> refreshHover
   let inAck = null;
@@ -547,11 +552,14 @@ _JS_INSTRUMENT = r"""
       row.ackSettle = m.hStart - m.rEnd;
       row.ackHover = m.hEnd - m.hStart;
     }
-    if (rafs.length >= 2) {
-      row.ackPre = rafs[0].req - t0;  // decodes, restore, settle, hover, sentinel
-      row.raf1 = rafs[0].fire - rafs[0].req;  // until the next animation frame starts
-      row.raf2 = rafs[1].fire - rafs[0].fire;  // that frame rendered, until the one after starts
-      row.ackPost = t1 - rafs[1].fire;
+    if (rafs.length >= 1) {
+      const f = rafs[0];
+      row.ackPre = f.req - t0;  // decodes, restore, settle, hover, sentinel
+      row.raf1 = f.fire - f.req;  // until the next animation frame starts
+      row.ackPost = t1 - f.fire;  // that frame's rendering update (style, layout, paint, commit)
+      // filled in when the following frame starts (after the ack): read with the other rows later
+      const fill = () => (f.following ? (row.raf2 = f.following - f.fire) : setTimeout(fill, 20));
+      fill();
     }
     row.posted = epoch();
     row.token = token;
@@ -627,7 +635,7 @@ def diagnose(player, waiter, label: str, n_seeks: int, seed: int) -> dict:
         return {}
     keys = ("total", "py_seek", "py_frame", "py_send", "ipc", "js_load", "js_state", "js_ack", "ackPre", "ackWaits",
             "nImg", "nFonts", "nPending", "fontsDone", "pendingDone", "ackRestore", "ackSettle", "ackHover", "raf1",
-            "raf2", "ackPost", "to_python", "nodes")
+            "ackPost", "raf2", "to_python", "nodes")
     per_seek = []
     for r, pg in zip(rows, page):
         d = {"total": r["total"], "py_seek": r["py_seek"], "py_frame": r["py_frame"],
@@ -645,8 +653,8 @@ def diagnose(player, waiter, label: str, n_seeks: int, seed: int) -> dict:
              "ipc": "load_snapshot call -> RD.load starts (JSON, IPC, JS parse)",
              "js_load": "page RD.load (build the DOM)",
              "js_state": "page setState + applyEvents (+ gaps until ack)",
-             "js_ack": "page RD.ack (waits, restore, settle, 2 animation frames)",
-             "ackPre": "  of which: until rAF 1 is asked:",
+             "js_ack": "page RD.ack (waits, restore, settle, the next animation frame)",
+             "ackPre": "  of which: until the rAF is asked:",
              "ackWaits": "    - waiting for image decodes, fonts, RD.pending",
              "nImg": "      images still decoding (count)", "nFonts": "      documents with fonts loading (count)",
              "nPending": "      RD.pending promises: canvas work (count)",
@@ -655,9 +663,9 @@ def diagnose(player, waiter, label: str, n_seeks: int, seed: int) -> dict:
              "ackRestore": "    - restore scrolls, inputs, selection",
              "ackSettle": "    - settle animations (getAnimations: style recalc)",
              "ackHover": "    - cursor.refreshHover",
-             "raf1": "  of which: rAF 1 asked -> fires (next frame starts)",
-             "raf2": "  of which: rAF 1 -> rAF 2 fires (that frame rendered)",
-             "ackPost": "  of which: rAF 2 -> ack resolves",
+             "raf1": "  of which: rAF asked -> fires (next frame starts)",
+             "ackPost": "  of which: rAF -> ack (that frame rendered: style, layout, paint)",
+             "raf2": "  (not waited for: rAF -> the following frame starts)",
              "to_python": "bridge post -> framePainted in Python", "nodes": "nodes in the page (count)"}
     pages = [page_of(player, t) for t in times]
     groups = {"all": per_seek}
@@ -717,6 +725,7 @@ def child(db_path: Path, sid: str, label: str, n_seeks: int, seed: int) -> int:
     app = _qt_app()
     from replaydesk.store import open_store, session_info
     from replaydesk.store.checkpoints_table import delete_checkpoints
+    from replaydesk.store.derived import delete_derived
 
     proc = psutil.Process()
     db = open_store(db_path)
@@ -731,7 +740,9 @@ def child(db_path: Path, sid: str, label: str, n_seeks: int, seed: int) -> int:
         print(f"{label}: before opening the session (pane shown, renderer page ready): RSS {out['rss_before_mb']:.0f} MB; "
               f"QtWebEngine helper processes {helpers_before[0]:.0f} MB RSS / {helpers_before[1]:.0f} MB PSS",
               flush=True)
-        delete_checkpoints(db, sid)
+        with db.conn:
+            delete_checkpoints(db, sid)
+            delete_derived(db, sid)  # the cached timeline and inspector rows too: a true first open
         assert db.conn.execute("SELECT count(*) FROM checkpoints WHERE session_id = ?", (sid,)).fetchone()[0] == 0
         out["open_build"] = open_and_wait(player, waiter, session_info(db, sid))
         out["open_cached"] = open_and_wait(player, waiter, session_info(db, sid))

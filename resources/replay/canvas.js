@@ -15,14 +15,52 @@
   const track = (p) => RD.track(p);
   const canvasQueues = new WeakMap();
 
-  function loadImage(src) {
+  // Decoded images by source, least recently used first. A seek rebuilds every canvas from
+  // its latest image (often the same data: URL as the seek before, and the snapshot tree names
+  // it too), and decoding a data: URL costs 5-30 ms, so decodes are shared and kept (as
+  // ImageBitmaps: pixels that stay decoded) up to DECODED_MAX_BYTES.
+  const decoded = new Map(); // src -> {promise, bytes}
+  const DECODED_MAX_BYTES = 64 * 1024 * 1024;
+  let decodedBytes = 0;
+
+  function decodeImage(src) {
     return new Promise((resolve, reject) => {
-      if (!RD.urlAllowed(src)) return reject(new Error('blocked image source'));
       const img = new Image();
       img.onload = () => resolve(img);
       img.onerror = () => reject(new Error('image failed'));
       img.src = src;
-    });
+    }).then((img) =>
+      createImageBitmap(img).then(
+        (bitmap) => bitmap,
+        () => img // e.g. an SVG without a size: drawn from the element
+      )
+    );
+  }
+
+  function loadImage(src) {
+    if (!RD.urlAllowed(src)) return Promise.reject(new Error('blocked image source'));
+    let entry = decoded.get(src);
+    if (entry) {
+      decoded.delete(src); // most recently used goes last
+      decoded.set(src, entry);
+      return entry.promise;
+    }
+    entry = { promise: decodeImage(src), bytes: 0 };
+    decoded.set(src, entry);
+    entry.promise.then(
+      (img) => {
+        if (decoded.get(src) !== entry) return;
+        entry.bytes = (img.width || 0) * (img.height || 0) * 4;
+        decodedBytes += entry.bytes;
+        for (const [key, old] of decoded) {
+          if (decodedBytes <= DECODED_MAX_BYTES || old === entry) break;
+          decoded.delete(key);
+          decodedBytes -= old.bytes;
+        }
+      },
+      () => decoded.get(src) === entry && decoded.delete(src)
+    );
+    return entry.promise;
   }
 
   /** Queue work on a canvas so async image decodes keep command order. */
@@ -41,7 +79,6 @@
   // (HTML spec), so the content frame would show every canvas blank. We keep drawing into the
   // real canvas (ids, sizes and later commands stay exact) and show its pixels as the element's
   // background image, encoded once per command batch.
-  const canvasUrls = new WeakMap();
   const canvasBoxes = new WeakMap(); // canvas -> {w, h}: the sizes we had to supply ourselves
 
   /**
@@ -75,12 +112,38 @@
   };
 
   // canvas -> the data: URL its bitmap equals (restored from a snapshot or a seek, no command
-  // drawn since): shown directly, skipping the PNG encode + decode of showCanvas (~50 ms/canvas)
+  // drawn since): its bytes are shown as they are, skipping the read-back of showCanvas
   const plainImage = new WeakMap();
 
   function showLatest(canvas) {
     const url = plainImage.get(canvas);
-    return url ? showUrl(canvas, url) : showCanvas(canvas);
+    if (!url) return showCanvas(canvas);
+    // shown through a blob: URL kept per canvas state: the engine caches decoded images by
+    // URL, so showing the same state again skips the decode (data: URLs are decoded anew
+    // every time, 5-15 ms per canvas)
+    const key = historyKey(canvas);
+    let shown = key && encoded.get(key);
+    if (!shown) {
+      const blob = dataUrlBlob(url);
+      if (!blob) return showCanvas(canvas);
+      shown = URL.createObjectURL(blob);
+      if (key) remember(key, shown);
+    }
+    return showUrl(canvas, shown);
+  }
+
+  /** The bytes of a data: URL as a Blob (null if it is not one). */
+  function dataUrlBlob(url) {
+    const comma = url.indexOf(',');
+    if (comma < 0 || !/^data:/i.test(url)) return null;
+    const head = url.slice(5, comma);
+    const type = head.split(';')[0] || 'text/plain';
+    try {
+      if (/;base64$/i.test(head)) return new Blob([b64ToBuffer(url.slice(comma + 1))], { type });
+      return new Blob([decodeURIComponent(url.slice(comma + 1))], { type });
+    } catch (e) {
+      return null;
+    }
   }
 
   function setBackground(canvas, url) {
@@ -90,13 +153,20 @@
     st.setProperty('background-origin', 'content-box', 'important');
     st.setProperty('background-position', '0 0', 'important');
     st.setProperty('background-repeat', 'no-repeat', 'important');
-    canvasUrls.set(canvas, url); // blob: URLs are revoked when they leave the `encoded` cache
   }
 
+  // Decodes finish in any order (a small BMP can overtake an earlier, larger PNG), so only the
+  // latest image asked for a canvas may become its background.
+  const latestShown = new WeakMap(); // canvas -> url
+
   function showUrl(canvas, url) {
+    latestShown.set(canvas, url);
     const img = new Image();
     img.src = url;
-    return img.decode().catch(() => {}).then(() => setBackground(canvas, url));
+    return img
+      .decode()
+      .catch(() => {})
+      .then(() => latestShown.get(canvas) === url && setBackground(canvas, url));
   }
 
   // What a canvas's pixels are made of (its snapshot image and every command batch since,
@@ -136,28 +206,67 @@
     }
   }
 
+  // BMP header for 32-bit RGBA rows as getImageData returns them: BITMAPV4HEADER, BI_BITFIELDS
+  // with R, G, B, A masks in memory order, negative height (top-down rows). No pixel is touched
+  // in JS and Blink decodes it with a copy, where toBlob's PNG encode costs 10-40 ms per canvas.
+  function bmpHeader(w, h) {
+    const buf = new ArrayBuffer(122);
+    const v = new DataView(buf);
+    v.setUint16(0, 0x4d42, true); // 'BM'
+    v.setUint32(2, 122 + w * h * 4, true);
+    v.setUint32(10, 122, true); // pixel data offset
+    v.setUint32(14, 108, true); // BITMAPV4HEADER
+    v.setInt32(18, w, true);
+    v.setInt32(22, -h, true);
+    v.setUint16(26, 1, true); // planes
+    v.setUint16(28, 32, true); // bits per pixel
+    v.setUint32(30, 3, true); // BI_BITFIELDS
+    v.setUint32(34, w * h * 4, true);
+    v.setUint32(38, 2835, true);
+    v.setUint32(42, 2835, true);
+    v.setUint32(54, 0x000000ff, true); // red
+    v.setUint32(58, 0x0000ff00, true); // green
+    v.setUint32(62, 0x00ff0000, true); // blue
+    v.setUint32(66, 0xff000000, true); // alpha
+    v.setUint32(70, 0x73524742, true); // LCS_sRGB
+    return buf;
+  }
+
+  /** The canvas's pixels as an image blob, or null when it has none to show (fully transparent). */
+  function canvasBlob(canvas) {
+    const w = canvas.width, h = canvas.height;
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return null;
+    const data = ctx.getImageData(0, 0, w, h).data;
+    // a BMP whose alpha is zero everywhere is taken for a legacy opaque bitmap by decoders
+    const words = new Uint32Array(data.buffer, data.byteOffset, data.byteLength >> 2);
+    let seen = false;
+    for (let i = 0; i < words.length; i++) if (words[i] & 0xff000000) { seen = true; break; }
+    if (!seen) return null;
+    return new Blob([bmpHeader(w, h), data], { type: 'image/bmp' });
+  }
+
   function showCanvas(canvas) {
     if (!canvas.width || !canvas.height) return null;
     const key = historyKey(canvas);
     const known = key && encoded.get(key);
     if (known) return showUrl(canvas, known);
-    return new Promise((resolve) => {
-      canvas.toBlob((blob) => {
-        if (!blob) return resolve();
-        const url = URL.createObjectURL(blob);
-        if (key) remember(key, url);
-        const img = new Image();
-        img.src = url;
-        img
-          .decode()
-          .catch(() => {})
-          .then(() => {
-            setBackground(canvas, url);
-            resolve();
-          });
-      });
-    });
-  };
+    let blob;
+    try {
+      blob = canvasBlob(canvas);
+    } catch (e) {
+      return warn('canvas read failed', e);
+    }
+    if (!blob) return clearBackground(canvas);
+    const url = URL.createObjectURL(blob);
+    if (key) remember(key, url);
+    return showUrl(canvas, url);
+  }
+
+  function clearBackground(canvas) {
+    latestShown.delete(canvas);
+    canvas.style.removeProperty('background-image');
+  }
 
   RD.drawCanvasImage = function (canvas, dataURL, clear) {
     if (!dataURL || RD.schemeOf(dataURL) !== 'data') return;
@@ -168,7 +277,7 @@
         if (clear) ctx.clearRect(0, 0, canvas.width, canvas.height);
         ctx.drawImage(img, 0, 0);
         extendHistory(canvas, 'img:' + fnv(dataURL), clear);
-        if (clear && img.naturalWidth === canvas.width && img.naturalHeight === canvas.height) plainImage.set(canvas, dataURL);
+        if (clear && img.width === canvas.width && img.height === canvas.height) plainImage.set(canvas, dataURL);
         else plainImage.delete(canvas);
       })
     );

@@ -6,8 +6,9 @@
  * Why: keeping load / applyEvents / setState separate lets Qt either stream a recording or jump
  * to a checkpoint built elsewhere (the Python DOM mirror) and then restore side state. ack() is
  * how Qt learns a frame with the requested state is really on screen (grab() is blank or stale
- * otherwise): it waits for image decodes and canvas work, settles animations when asked, then two
- * animation frames, and paints a token-coloured sentinel row that Qt can verify in the grab.
+ * otherwise): it waits for image decodes and canvas work, settles animations when asked, then for
+ * the next animation frame to be rendered, and paints a token-coloured sentinel row that Qt can
+ * verify in the grab.
  */
 'use strict';
 (function (global) {
@@ -19,27 +20,62 @@
     return document.getElementById('rd-stage');
   }
 
-  /** Replace the content frame with a fresh sandboxed one (old documents are dropped). */
-  RD.newContentFrame = function () {
-    if (frame) {
+  // Creating a frame costs ~6 ms of synchronous work (the browser registers a new browsing
+  // context), and dropping a built document costs more. Neither needs to delay a seek: the next
+  // frame is made ahead of time (hidden) and the old one is removed once the page is idle. Every
+  // load still gets a fresh, never-used frame, so no state can leak from one page to the next.
+  let spare = null;
+  const retired = [];
+
+  function makeFrame(hidden) {
+    const f = document.createElement('iframe');
+    f.className = 'rd-content';
+    f.setAttribute('sandbox', 'allow-same-origin');
+    f.setAttribute('tabindex', '-1');
+    f.setAttribute('aria-label', 'recorded page');
+    f.setAttribute('scrolling', 'no');
+    f.hidden = hidden;
+    const st = stage();
+    // right after the shown frame (or first): the overlay stays on top, and an iframe must
+    // never be moved later (moving it would discard its document)
+    st.insertBefore(f, frame && frame.parentNode === st ? frame.nextSibling : st.firstChild);
+    return f;
+  }
+
+  function whenIdle(fn) {
+    if (global.requestIdleCallback) global.requestIdleCallback(fn, { timeout: 1000 });
+    else setTimeout(fn, 50);
+  }
+
+  function tidyFrames() {
+    while (retired.length) {
+      const old = retired.pop();
       try {
-        const d = frame.contentDocument;
+        const d = old.contentDocument;
         if (d) {
           d.open();
           d.close();
         }
       } catch (e) {}
-      frame.remove();
+      old.remove();
     }
-    frame = document.createElement('iframe');
-    frame.id = 'rd-content';
-    frame.setAttribute('sandbox', 'allow-same-origin');
-    frame.setAttribute('tabindex', '-1');
-    frame.setAttribute('aria-label', 'recorded page');
-    frame.setAttribute('scrolling', 'no');
-    const st = stage();
-    st.insertBefore(frame, st.firstChild);
+    if (!spare && frame) spare = makeFrame(true);
+  }
+
+  /** Show a fresh sandboxed content frame in place of the current one (whose documents go). */
+  RD.newContentFrame = function () {
+    if (frame) {
+      frame.hidden = true;
+      frame.removeAttribute('id');
+      retired.push(frame);
+    }
+    const next = spare && spare.isConnected && spare.contentDocument ? spare : makeFrame(false);
+    spare = null;
+    next.hidden = false;
+    next.id = 'rd-content';
+    frame = next;
     sizeFrame();
+    whenIdle(tidyFrames);
     return frame;
   };
 
@@ -152,7 +188,18 @@
     return out;
   }
 
-  const nextFrame = () => new Promise((r) => requestAnimationFrame(() => r()));
+  // "Painted": the next animation frame has run its rendering update (style, layout, paint and
+  // the hand-off to the compositor happen in the same task, right after the rAF callbacks), so a
+  // task posted from the rAF callback runs once that frame is produced. Waiting for a second rAF
+  // instead would add the idle time until the following vsync (up to 16.7 ms) to every seek.
+  const nextPaint = () =>
+    new Promise((resolve) =>
+      requestAnimationFrame(function rdPaintFrame() {
+        const ch = new MessageChannel();
+        ch.port1.onmessage = () => resolve();
+        ch.port2.postMessage(null);
+      })
+    );
 
   function tokenColour(token) {
     const r = (token * 97 + 31) & 255, g = (token * 57 + 101) & 255, b = (token * 23 + 211) & 255;
@@ -180,8 +227,7 @@
     RD.cursor.refreshHover();
     const [r, g, b] = tokenColour(token);
     document.getElementById('rd-sentinel').style.backgroundColor = 'rgb(' + r + ',' + g + ',' + b + ')';
-    await nextFrame();
-    await nextFrame();
+    await nextPaint();
     RD.bridge.post({ kind: 'frame', token });
     return token;
   };
@@ -199,14 +245,10 @@
   /** Drop the content (explicit teardown: frees the recorded DOM, rrweb#883). */
   RD.clear = function () {
     RD.mirror.reset();
-    if (frame) {
-      try {
-        frame.contentDocument.open();
-        frame.contentDocument.close();
-      } catch (e) {}
-      frame.remove();
-      frame = null;
-    }
+    if (frame) retired.push(frame);
+    if (spare) retired.push(spare);
+    frame = spare = null;
+    tidyFrames(); // with no frame shown, no spare is made
   };
 
   // Public, JSON-in API used by Qt (runJavaScript). Each returns a small JSON-able value.

@@ -298,3 +298,39 @@ def test_cancel_import_keeps_whole_sessions(qtbot, window, tmp_path):
     assert report.cancelled and 0 < len(report.added) < info["sessions"]
     assert window.sessions.model.rowCount() == len(report.added)
     assert not window.progress.isVisible()
+
+
+def test_reopening_a_session_reads_its_index_and_views_from_the_store(qtbot, window, monkeypatch):
+    """The first open scans the events once (checkpoints and views together, on the writer);
+    opening it again replays nothing: both come from the store, and show the same."""
+    import gc
+
+    import replaydesk.ui.player as player_mod
+
+    calls = []
+    for name in ("build_views", "build_session_checkpoints"):
+        real = getattr(player_mod, name)
+        monkeypatch.setattr(player_mod, name, lambda *a, _real=real, _n=name, **k: (calls.append(_n), _real(*a, **k))[1])
+    with qtbot.waitSignal(window.player.sessionLoaded, timeout=60_000):  # the import selects one
+        import_demo_via_menu(qtbot, window, monkeypatch)
+    sid, other = [s for s in ("ses_ac59c861b05d", "ses_46d365862838", "ses_894a31ac3a8c") if s != window.player.session_id][:2]
+    calls.clear()
+    with qtbot.waitSignal(window.player.sessionLoaded, timeout=60_000, check_params_cb=lambda s: s == sid):
+        assert window.sessions.select_session(sid)
+    assert calls == ["build_session_checkpoints"]  # one scan; the views rode on it
+    conn = window.player.db
+    qtbot.waitUntil(lambda: conn.execute("SELECT COUNT(*) FROM derived WHERE session_id = ?", (sid,)).fetchone()[0] == 1)
+    first_rows = list(window.player.inspector.model.rows())
+    first_markers = window.player.timeline.timeline().markers
+    assert len(first_rows) > 20 and first_markers
+    assert gc.get_freeze_count() > 0  # the loaded session's objects are out of full collections
+
+    with qtbot.waitSignal(window.player.sessionLoaded, timeout=60_000, check_params_cb=lambda s: s == other):
+        assert window.sessions.select_session(other)
+    calls.clear()
+    with qtbot.waitSignal(window.player.sessionLoaded, timeout=60_000, check_params_cb=lambda s: s == sid):
+        assert window.sessions.select_session(sid)
+    assert calls == []  # nothing replayed on the second open
+    assert window.player.inspector.model.rows() == first_rows
+    assert window.player.timeline.timeline().markers == first_markers
+    seek_and_wait(qtbot, window, 20_000)  # and it seeks

@@ -125,6 +125,45 @@ def test_canvas_commands_are_visible(qtbot, ready):
     assert colour_at(img, 150, 25) == (255, 255, 255)  # intrinsic 100px box, like a live canvas
 
 
+def test_canvas_transparency_and_clearing(qtbot, ready):
+    """Transparent canvas pixels show what is behind; a cleared canvas shows nothing of before."""
+    d = Doc()
+    node = d.document([], [d.el("canvas", {"width": "100", "height": "100"}, key="c")],
+                      body_attrs={"style": "margin:0; background: rgb(0, 0, 255)"})
+    c = d.by_key["c"]
+    draw = {"source": 9, "id": c, "type": 0, "commands": [
+        {"property": "fillStyle", "args": ["rgba(255, 0, 0, 0.5)"], "setter": True},
+        {"property": "fillRect", "args": [0, 50, 100, 50]}]}
+    clear = {"source": 9, "id": c, "type": 0, "commands": [{"property": "clearRect", "args": [0, 0, 100, 100]}]}
+    evs = events(node, incrementals=[draw, clear])
+    evs[-1]["timestamp"] += 5000
+    img = show_moment(qtbot, ready, evs, 1500)  # drawn, not yet cleared
+    assert colour_at(img, 50, 25) == (0, 0, 255)  # transparent rows first: still transparent
+    r, g, b = colour_at(img, 50, 75)
+    assert abs(r - 128) <= 3 and g == 0 and abs(b - 127) <= 3  # half red over blue
+    img = show_moment(qtbot, ready, evs, 10_000)  # cleared: all transparent again
+    assert colour_at(img, 50, 75) == (0, 0, 255)
+
+
+def test_every_load_gets_a_fresh_sandboxed_frame_and_old_ones_go(qtbot, ready):
+    d = Doc()
+    evs = events(d.document([], [d.el("div", {"id": "x"})]))
+    frames = """return [...document.querySelectorAll('#rd-stage > iframe')].map(f =>
+        ({shown: !f.hidden, id: f.id, sandbox: f.getAttribute('sandbox')}));"""
+    show_moment(qtbot, ready, evs, 100)
+    js(qtbot, ready, "RD.topDocument().rdTestMark = 1; return 1")
+    show_moment(qtbot, ready, evs, 100)
+    assert js(qtbot, ready, "return RD.topDocument().rdTestMark === undefined")  # nothing carried over
+    assert js(qtbot, ready, "return !!RD.topDocument().getElementById('x')")
+    # once idle: the shown frame plus one hidden spare; the replaced frame is gone
+    qtbot.waitUntil(lambda: len(js(qtbot, ready, frames)) == 2, timeout=5000)
+    fs = js(qtbot, ready, frames)
+    assert [f["shown"] for f in fs] == [True, False] and fs[0]["id"] == "rd-content"
+    assert {f["sandbox"] for f in fs} == {"allow-same-origin"}
+    ready.clear()
+    qtbot.waitUntil(lambda: js(qtbot, ready, frames) == [], timeout=5000)
+
+
 def test_entry_animation_is_settled(qtbot, ready):
     d = Doc()
     css = "@keyframes fade { from { opacity: 0 } to { opacity: 1 } } .row { animation: fade 5s linear; height: 20px; background: rgb(0,0,0) }"

@@ -116,6 +116,35 @@ class SessionTimeline:
 
 def build_timeline(events: Iterable[dict], session_id: str | None = None) -> SessionTimeline:
     """One streaming pass over time-ordered events (see the module docstring for the rules)."""
+    builder = TimelineBuilder(session_id)
+    feed = builder.feed
+    for e in events:
+        feed(e)
+    return builder.finish()
+
+
+class TimelineBuilder:
+    """:func:`build_timeline` fed one event at a time, for passes that already replay
+    the session for something else (the checkpoint scan): ``feed(event)``, then
+    ``finish()`` once. The loop runs as a generator so its state stays in fast locals."""
+
+    def __init__(self, session_id: str | None = None):
+        self._steps = _timeline_steps(session_id)
+        next(self._steps)
+        self.feed: Callable[[dict], None] = self._steps.send
+
+    def finish(self) -> SessionTimeline:
+        try:
+            self._steps.send(_END)
+        except StopIteration as done:
+            return done.value
+        raise RuntimeError("timeline builder did not finish")  # pragma: no cover
+
+
+_END = object()
+
+
+def _timeline_steps(session_id: str | None):
     counts: list[int] = []
     markers: list[Marker] = []
     times: list[int] = []
@@ -129,7 +158,10 @@ def build_timeline(events: Iterable[dict], session_id: str | None = None) -> Ses
     last_burst = {3: None, 4: None, 5: None}  # source -> (time, target) of the previous one
     grow = 4096
 
-    for e in events:
+    while True:
+        e = yield
+        if e is _END:
+            break
         ts = e.get("timestamp")
         if not isinstance(ts, (int, float)):
             continue

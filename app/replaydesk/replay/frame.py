@@ -48,10 +48,15 @@ def frame_from_mirror(mirror, t_abs: int, pointer: dict | None = None) -> Frame 
     for nid, c in (side.get("canvas") or {}).items():
         if c.get("image"):
             canvases[str(nid)] = c["image"]
+        # one event per run of same-type batches: the page then queues, hashes and
+        # awaits one batch per canvas instead of hundreds (the commands keep their order)
+        batch = None
         for m in c.get("mutations") or []:
-            data = {"source": 9, "id": nid}
-            data.update(m)
-            events.append({"type": 3, "timestamp": t_abs, "data": data})
+            kind = m.get("type", 0)
+            if batch is None or batch["type"] != kind:
+                batch = {"source": 9, "id": nid, "type": kind, "commands": []}
+                events.append({"type": 3, "timestamp": t_abs, "data": batch})
+            batch["commands"].extend(m.get("commands") or [])
     adopted = side.get("adopted") or {}
     sheets = adopted.get("sheets") or {}
     for target, style_ids in (adopted.get("targets") or {}).items():

@@ -176,10 +176,16 @@ def build_session_checkpoints(
     progress: ProgressFn | None = None,
     cancel: Callable[[], bool] | None = None,
     save: bool = True,
+    observe: Callable[[dict, Mirror], None] | None = None,
 ) -> BuildResult:
     """Scan the session's stored events once (streamed chunk by chunk, never all in
     memory) and build its checkpoints; with ``save``, store them (replacing any older
     set) in one transaction.
+
+    ``observe(event, mirror)`` is called with every event and the builder's mirror
+    *before* the event is applied, so a pass that needs the page as it was at each
+    event (the inspector's summaries) rides on this scan instead of replaying the
+    session a second time.
 
     ``saved`` in the result is False when the store is read-only or the session was
     replaced meanwhile. Raises :class:`~replaydesk.store.Cancelled`
@@ -202,7 +208,10 @@ def build_session_checkpoints(
         done = 0
         events = iter_events_from_index(conn, session_id, 0)
         try:
+            mirror = builder.mirror
             for i, ev in events:
+                if observe is not None:
+                    observe(ev, mirror)
                 feed(ev, i)
                 done += 1
                 if not done % _PROGRESS_EVERY:

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from .chunks import SessionChanged  # noqa: F401 - re-exported: raised while building sets
+from .db import delete_where, write_transaction
 
 
 
@@ -104,45 +105,24 @@ def save_checkpoints(
     session no longer exists or no longer has ``content_hash``. Inside a caller's
     transaction a savepoint is used instead of BEGIN/COMMIT.
     """
-    conn = _conn(db)
-    outer = conn.in_transaction
-    conn.execute("SAVEPOINT rd_checkpoints" if outer else "BEGIN IMMEDIATE")
-    try:
+    with write_transaction(_conn(db), "rd_checkpoints") as conn:
         row = conn.execute("SELECT content_hash FROM sessions WHERE id = ?", (session_id,)).fetchone()
         if row is None or row[0] != content_hash:
-            ok = False
-        else:
-            conn.execute("DELETE FROM checkpoints WHERE session_id = ?", (session_id,))
-            conn.executemany(
-                "INSERT INTO checkpoints (session_id, seq, timestamp, event_index, is_keyframe, keyframe_seq, version,"
-                " content_hash, data) VALUES (?,?,?,?,?,?,?,?,?)",
-                (
-                    (session_id, seq, ts, idx, 1 if key else 0, key_seq, version, content_hash, data)
-                    for seq, (ts, idx, key, key_seq, data) in enumerate(checkpoints)
-                ),
-            )
-            ok = True
-    except BaseException:
-        if outer:
-            conn.execute("ROLLBACK TO rd_checkpoints")
-            conn.execute("RELEASE rd_checkpoints")
-        else:
-            conn.execute("ROLLBACK")
-        raise
-    conn.execute("RELEASE rd_checkpoints" if outer else "COMMIT")
-    return ok
+            return False
+        conn.execute("DELETE FROM checkpoints WHERE session_id = ?", (session_id,))
+        conn.executemany(
+            "INSERT INTO checkpoints (session_id, seq, timestamp, event_index, is_keyframe, keyframe_seq, version,"
+            " content_hash, data) VALUES (?,?,?,?,?,?,?,?,?)",
+            (
+                (session_id, seq, ts, idx, 1 if key else 0, key_seq, version, content_hash, data)
+                for seq, (ts, idx, key, key_seq, data) in enumerate(checkpoints)
+            ),
+        )
+        return True
 
 
 def delete_checkpoints(db, session_id: str | None = None, *, keep_version: str | None = None) -> int:
     """Delete the set of ``session_id`` (all sessions when None); with ``keep_version``,
     only sets of other versions (e.g. to reclaim space after a policy change)."""
-    q = "DELETE FROM checkpoints WHERE 1"
-    args: list = []
-    if session_id is not None:
-        q += " AND session_id = ?"
-        args.append(session_id)
-    if keep_version is not None:
-        q += " AND version != ?"
-        args.append(keep_version)
-    return _conn(db).execute(q, args).rowcount
+    return delete_where(_conn(db), "checkpoints", ("session_id = ?", session_id), ("version != ?", keep_version))
 

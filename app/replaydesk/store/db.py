@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -59,3 +61,30 @@ def open_store(path: str | os.PathLike | None = None, *, readonly: bool = False)
     if not readonly:
         upgrade(db)
     return db
+
+
+@contextmanager
+def write_transaction(conn: sqlite3.Connection, name: str) -> Iterator[sqlite3.Connection]:
+    """One short write: ``BEGIN IMMEDIATE`` .. ``COMMIT``, or a savepoint named ``name``
+    when the caller already holds a transaction (then the caller commits). Rolled back
+    if the body raises."""
+    outer = conn.in_transaction
+    conn.execute(f"SAVEPOINT {name}" if outer else "BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        if outer:
+            conn.execute(f"ROLLBACK TO {name}")
+            conn.execute(f"RELEASE {name}")
+        else:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute(f"RELEASE {name}" if outer else "COMMIT")
+
+
+def delete_where(conn: sqlite3.Connection, table: str, *conditions: tuple[str, object]) -> int:
+    """``DELETE FROM table`` where every ``(sql, value)`` condition whose value is not None
+    holds (``("session_id = ?", sid)``); no conditions left deletes every row. Returns the count."""
+    kept = [(sql, v) for sql, v in conditions if v is not None]
+    where = " WHERE " + " AND ".join(sql for sql, _ in kept) if kept else ""
+    return conn.execute(f"DELETE FROM {table}{where}", [v for _, v in kept]).rowcount

@@ -181,6 +181,31 @@ def m002_checkpoints(db: Database) -> None:
     )
 
 
+@migrations()
+def m003_derived(db: Database) -> None:
+    _run(
+        db,
+        """
+        -- Results computed from a session's events by a later layer (the
+        -- replay pane's timeline and inspector rows, later the analysis
+        -- passes), cached so that opening a long session again does not
+        -- replay all of it. Opaque blobs to the store, one per (session,
+        -- kind); ``version`` names the code that built it and
+        -- ``content_hash`` the session content it was built from: a reader
+        -- with another version, or a session replaced since, rebuilds. A
+        -- deleted session takes its rows with it (cascade).
+        CREATE TABLE derived (
+            session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+            kind TEXT NOT NULL,
+            version TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            data BLOB NOT NULL,
+            PRIMARY KEY (session_id, kind)
+        ) WITHOUT ROWID
+        """,
+    )
+
+
 def _run(db: Database, script: str) -> None:
     """Execute ``;``-separated DDL inside the migration's transaction.
 

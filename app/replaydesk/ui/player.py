@@ -1,8 +1,11 @@
 """The centre of the window: replay view, timeline and transport for one session.
 
-Loading a session runs off the GUI thread: checkpoints are built (once, then
-cached in the store) on the single writer; the timeline and the event
-summaries on the general pool. Seeking restores the nearest checkpoint in
+Loading a session runs off the GUI thread and, after the first time, reads
+only what is cached in the store: the checkpoints and the "views" (timeline
+and inspector rows). The first open builds both in one scan of the events on
+the single writer (the views ride on the checkpoint builder's mirror); when
+only the views are missing they are built on the general pool and stored by
+the writer. The first frame shows at once either way. Seeking restores the nearest checkpoint in
 Python (a few ms) and sends the renderer one frame; requests that arrive
 while a frame is being painted are coalesced so the latest wins and no stale
 frame is ever queued. Playing forward applies the stored events between the
@@ -12,18 +15,20 @@ last shown moment and the clock's time.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from bisect import bisect_right
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
-from ..analysis import build_timeline
-from ..analysis.events import EventSummarizer
-from ..replay import Mirror
+from ..analysis.views import ViewsBuilder, build_views, has_views, load_views, save_views
 from ..replay.frame import frame_from_mirror
-from ..replay.session import SessionNotFound, open_session_replay
+from ..replay.session import SessionNotFound, build_session_checkpoints, open_session_replay
 from ..state.playback import PlaybackState
 from ..store import iter_events, open_store
+from ..store.checkpoints_table import session_content_hash
+from ..store.chunks import SessionChanged
+from .heap import settle_heap
 from .inspector import EventInspector
 from .replay import ReplayView
 from .tasks import op
@@ -37,44 +42,74 @@ log = logging.getLogger(__name__)
 NO_CHECKPOINT_REACH_MS = 30_000
 
 
-def _prepare_checkpoints(db_path: str, session_id: str, task) -> None:
-    """Writer thread: build and store the session's checkpoints if missing."""
-    db = open_store(db_path)
-    try:
-        open_session_replay(db, session_id, build_if_missing=True, cancel=lambda: task.cancelled)
-    finally:
-        db.conn.close()
+def _load_or_build_views(db_path: str, session_id: str, task):
+    """Pool thread: the session's stored views, else built by replaying its events.
 
-
-def _prepare_views(db_path: str, session_id: str, task):
-    """Pool thread: the timeline and the inspector rows, in one pass."""
+    Returns ``(views, content_hash)``; the hash is set only when the views were
+    built here and should be stored (by the writer)."""
     db = open_store(db_path, readonly=True)
     try:
-        events = iter_events(db.conn, session_id)
-        mirror = Mirror()
-        summarizer = None
-
-        def tap():
-            nonlocal summarizer
-            for i, e in enumerate(events):
-                if summarizer is None:
-                    summarizer = EventSummarizer(e["timestamp"])
-                summarizer.feed(e, mirror)
-                mirror.apply(e)
-                if i % 2000 == 0:
-                    task.check()
-                yield e
-
-        timeline = build_timeline(tap(), session_id)
-        return timeline, (summarizer.rows if summarizer else [])
+        views = load_views(db, session_id)
+        if views is not None:
+            return views, None
+        db.conn.execute("BEGIN")  # one snapshot: the hash and the events belong together
+        try:
+            content_hash = session_content_hash(db, session_id)
+            if content_hash is None:
+                raise SessionNotFound(session_id)
+            views = build_views(iter_events(db.conn, session_id), session_id, check=task.check)
+        finally:
+            db.conn.execute("COMMIT")
+        return views, content_hash
     finally:
         db.conn.close()
+
+
+def _build_index(db_path: str, session_id: str, with_views: bool, task):
+    """Writer thread: build and store the session's checkpoints and, in the same
+    scan, its views (``with_views``). Returns the views or ``None``."""
+    db = open_store(db_path)
+    try:
+        for _ in range(3):
+            views = ViewsBuilder(session_id) if with_views else None
+            res = build_session_checkpoints(
+                db, session_id, cancel=lambda: task.cancelled, observe=views.feed if views else None
+            )
+            if session_content_hash(db, session_id) != res.content_hash:
+                continue  # replaced while we read it: scan the new content
+            if views is None:
+                return None
+            built = views.finish()
+            _save_views(db, session_id, res.content_hash, built)
+            return built
+        raise SessionChanged(f"session {session_id!r} keeps changing while it is indexed")
+    finally:
+        db.conn.close()
+
+
+def _store_views(db_path: str, session_id: str, content_hash: str, views) -> None:
+    """Writer thread: keep views built on the pool for the next open."""
+    db = open_store(db_path)
+    try:
+        _save_views(db, session_id, content_hash, views)
+    finally:
+        db.conn.close()
+
+
+def _save_views(db, session_id: str, content_hash: str, views) -> None:
+    try:
+        save_views(db, session_id, content_hash, views)
+    except sqlite3.OperationalError as exc:  # a read-only or busy store: rebuilt next time
+        log.warning("could not cache the views of %s: %s", session_id, exc)
 
 
 class PlayerPane(QWidget):
-    """Signals: ``framePainted(int ms)`` after a seek's frame is on screen."""
+    """Signals: ``framePainted(int ms)`` after a seek's frame is on screen;
+    ``sessionLoaded(str id)`` once the open session can seek anywhere and its
+    timeline and inspector rows are in."""
 
     framePainted = Signal(int)
+    sessionLoaded = Signal(str)
     #: a short note for the status bar ("" clears it)
     statusMessage = Signal(str)
 
@@ -124,6 +159,7 @@ class PlayerPane(QWidget):
         self._inflight: int | None = None
         self._inflight_ms = 0
         self._applied_until: int | None = None
+        self._views_loaded = False
         self._jobs = []
         self._generation = 0
         self._off = [
@@ -153,6 +189,7 @@ class PlayerPane(QWidget):
         self._page_starts = [p["t_enter"] for p in info["pages"]]
         self._pending = 0.0
         self._applied_until = None
+        self._views_loaded = False
         sid = info["id"]
         try:
             # cached checkpoints load in a few ms; without them the first frames
@@ -162,18 +199,23 @@ class PlayerPane(QWidget):
             self._on_load_failed(gen, LookupError(f"session {sid} is no longer in the store"))
             return
         self.stack.setCurrentWidget(self.view)
-        self._jobs = [
-            op(_prepare_views, self.db_path, sid)
-            .on_success(lambda r: self._on_views_ready(gen, r))
-            .on_failure(lambda exc: self._on_load_failed(gen, exc))
-            .run(),
-        ]
-        if self._replay.status != "cached":
+        index_cached = self._replay.status == "cached"
+        views_cached = has_views(self.db, sid)
+        self._jobs = []
+        if index_cached or views_cached:
+            self._jobs.append(
+                op(_load_or_build_views, self.db_path, sid)
+                .on_success(lambda r: self._on_views_loaded(gen, sid, r))
+                .on_failure(lambda exc: self._on_load_failed(gen, exc))
+                .run()
+            )
+        if not index_cached:
+            # one scan on the writer builds the checkpoints and, unless stored, the views
             self.statusMessage.emit(f"Indexing {sid} for instant seeking…")
             self._jobs.append(
-                op(_prepare_checkpoints, self.db_path, sid)
+                op(_build_index, self.db_path, sid, not views_cached)
                 .on_writer()
-                .on_success(lambda _r: self._on_checkpoints_ready(gen, sid))
+                .on_success(lambda views: self._on_index_built(gen, sid, views))
                 .on_failure(lambda exc: self._on_load_failed(gen, exc))
                 .run()
             )
@@ -210,6 +252,11 @@ class PlayerPane(QWidget):
         """A session is open and can seek anywhere (its checkpoints are loaded)."""
         return self._replay is not None and self._replay.status == "cached" and self.state.duration > 0
 
+    @property
+    def loaded(self) -> bool:
+        """:attr:`ready`, and the session's timeline and inspector rows are shown."""
+        return self.ready and self._views_loaded
+
     def shutdown(self) -> None:
         for job in self._jobs:
             job.cancel()
@@ -230,13 +277,25 @@ class PlayerPane(QWidget):
         self.hint.setText(f"This session cannot be replayed: {exc}")
         self.stack.setCurrentWidget(self.hint)
 
-    def _on_views_ready(self, gen: int, result) -> None:
+    def _on_views_loaded(self, gen: int, sid: str, result) -> None:
+        views, build_hash = result
+        if build_hash is not None:  # built on the pool: the writer keeps them for next time
+            op(_store_views, self.db_path, sid, build_hash, views).on_writer().run()
+        self._on_views_ready(gen, views)
+
+    def _on_index_built(self, gen: int, sid: str, views) -> None:
+        if views is not None:
+            self._on_views_ready(gen, views)
+        self._on_checkpoints_ready(gen, sid)
+
+    def _on_views_ready(self, gen: int, views) -> None:
         if gen != self._generation:
             return
-        timeline, rows = result
-        self.inspector.set_rows(rows)
-        self.timeline.set_timeline(timeline)
-        self.state.load_timeline(timeline)  # rewinds to 0: a seek request follows
+        self.inspector.set_rows(views.rows)
+        self.timeline.set_timeline(views.timeline)
+        self.state.load_timeline(views.timeline)  # rewinds to 0: a seek request follows
+        self._views_loaded = True
+        self._settle_if_loaded()
 
     def _on_checkpoints_ready(self, gen: int, sid: str) -> None:
         if gen != self._generation:
@@ -247,6 +306,13 @@ class PlayerPane(QWidget):
         if self._pending is None and self._inflight is None:
             self._pending = self.state.time
         self._pump()
+        self._settle_if_loaded()
+
+    def _settle_if_loaded(self) -> None:
+        """Once the views and the checkpoints are in, keep their objects out of full GCs."""
+        if self.loaded:
+            settle_heap()
+            self.sessionLoaded.emit(self._info["id"])
 
     # -- seeking (coalesced, latest wins) --------------------------------
     def _on_state_seek_requested(self, t: float) -> None:
