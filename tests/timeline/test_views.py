@@ -72,3 +72,21 @@ def test_a_damaged_blob_is_rebuilt_not_shown(seeded_db, blob):
     truncated = zstandard.ZstdCompressor().compress(b'{"format": 1, "t0": 5}')
     with pytest.raises(ValueError):
         decode_views(truncated)
+
+
+def test_views_version_moves_with_the_code_that_builds_them():
+    """Stored views are reused until VIEWS_VERSION changes. If this fails, the timeline or
+    the inspector summaries may now differ for the same events: bump VIEWS_VERSION in
+    analysis/views.py (old blobs are then rebuilt) and record the new digest here."""
+    import hashlib
+    from pathlib import Path
+
+    import replaydesk.analysis.activity as activity
+    import replaydesk.analysis.events as events_mod
+
+    source = b"".join(Path(m.__file__).read_bytes().replace(b"\r\n", b"\n") for m in (activity, events_mod))
+    digest = hashlib.sha256(source).hexdigest()[:16]
+    assert (VIEWS_VERSION, digest) == ("views-1", RECORDED_DIGEST), digest
+
+
+RECORDED_DIGEST = "a8579bdb032567ff"  # activity.py + events.py at views-1
