@@ -20,7 +20,7 @@
   // it too), and decoding a data: URL costs 5-30 ms, so decodes are shared and kept (as
   // ImageBitmaps: pixels that stay decoded) up to DECODED_MAX_BYTES.
   const decoded = new Map(); // src -> {promise, bytes}
-  const DECODED_MAX_BYTES = 64 * 1024 * 1024;
+  const DECODED_MAX_BYTES = 32 * 1024 * 1024;
   let decodedBytes = 0;
 
   function decodeImage(src) {

@@ -315,9 +315,13 @@ def test_reopening_a_session_reads_its_index_and_views_from_the_store(qtbot, win
         import_demo_via_menu(qtbot, window, monkeypatch)
     sid, other = [s for s in ("ses_ac59c861b05d", "ses_46d365862838", "ses_894a31ac3a8c") if s != window.player.session_id][:2]
     calls.clear()
+    notes = []
+    window.player.statusMessage.connect(notes.append)
     with qtbot.waitSignal(window.player.sessionLoaded, timeout=60_000, check_params_cb=lambda s: s == sid):
         assert window.sessions.select_session(sid)
     assert calls == ["build_session_checkpoints"]  # one scan; the views rode on it
+    assert notes[0] == f"Indexing {sid} for instant seeking…" and notes[-1] == ""  # cleared when ready
+    assert any(n.startswith(f"Indexing {sid}") and n.endswith("%") for n in notes)
     conn = window.player.db
     qtbot.waitUntil(lambda: conn.execute("SELECT COUNT(*) FROM derived WHERE session_id = ?", (sid,)).fetchone()[0] == 1)
     first_rows = list(window.player.inspector.model.rows())

@@ -73,7 +73,8 @@ def _build_index(db_path: str, session_id: str, with_views: bool, task):
         for _ in range(3):
             views = ViewsBuilder(session_id) if with_views else None
             res = build_session_checkpoints(
-                db, session_id, cancel=lambda: task.cancelled, observe=views.feed if views else None
+                db, session_id, cancel=lambda: task.cancelled, observe=views.feed if views else None,
+                progress=lambda done, total: task.progress((done, total)),
             )
             if session_content_hash(db, session_id) != res.content_hash:
                 continue  # replaced while we read it: scan the new content
@@ -215,6 +216,7 @@ class PlayerPane(QWidget):
             self._jobs.append(
                 op(_build_index, self.db_path, sid, not views_cached)
                 .on_writer()
+                .on_progress(lambda p: self._on_index_progress(gen, sid, p))
                 .on_success(lambda views: self._on_index_built(gen, sid, views))
                 .on_failure(lambda exc: self._on_load_failed(gen, exc))
                 .run()
@@ -282,6 +284,11 @@ class PlayerPane(QWidget):
         if build_hash is not None:  # built on the pool: the writer keeps them for next time
             op(_store_views, self.db_path, sid, build_hash, views).on_writer().run()
         self._on_views_ready(gen, views)
+
+    def _on_index_progress(self, gen: int, sid: str, progress) -> None:
+        done, total = progress
+        if gen == self._generation and total:
+            self.statusMessage.emit(f"Indexing {sid} for instant seeking… {min(99, 100 * done // total)}%")
 
     def _on_index_built(self, gen: int, sid: str, views) -> None:
         if views is not None:
