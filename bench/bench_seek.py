@@ -130,20 +130,11 @@ def main(argv=None) -> int:
     db_path = prepare_store(args)
     if db_path is None:
         return 2
-    results = {}
     runs = [(label, ["--child", str(db_path), sid, label]) for label, _, sid in SESSIONS]
     runs.append(("interleaved", ["--pair", str(db_path)]))
-    for label, extra in runs:
-        r = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--seeks", str(args.seeks), "--seed",
-                            str(args.seed), *extra], capture_output=True, text=True)
-        lines = r.stdout.splitlines()
-        for ln in lines:
-            if not ln.startswith("{"):
-                print(ln)
-        if r.returncode:
-            print(r.stderr, file=sys.stderr)
-            return r.returncode
-        results[label] = json.loads(lines[-1])
+    results = run_children(Path(__file__), args, runs)
+    if isinstance(results, int):
+        return results
     for run, (a, b) in (("separate runs", (results["10-min"], results["60-min"])),
                         ("interleaved run", (results["interleaved"]["10-min"], results["interleaved"]["60-min"]))):
         for kind in KINDS:
@@ -161,7 +152,7 @@ def main(argv=None) -> int:
 KIND_LABEL = {"random": "random seeks", "late": "last-dashboard-minute", "drag": "drag seeks"}
 
 
-def _stats(times: list[float]) -> dict:
+def stats(times: list[float]) -> dict:
     return {"p50": pct(times, 50), "p95": pct(times, 95), "max": max(times), "n": len(times)}
 
 
@@ -169,7 +160,7 @@ def _fmt(s: dict) -> str:
     return f"p50 {s['p50']:6.2f} ms  p95 {s['p95']:6.2f} ms  max {s['max']:6.2f} ms  (n={s['n']})"
 
 
-def _vm_hwm_mb() -> float:
+def vm_hwm_mb() -> float:
     """Peak RSS of this process (VmHWM is reset by exec, unlike ru_maxrss; Linux only)."""
     try:
         for line in open("/proc/self/status"):
@@ -178,6 +169,32 @@ def _vm_hwm_mb() -> float:
     except OSError:
         pass
     return float("nan")
+
+
+def run_children(script: Path, args, runs: list[tuple[str, list[str]]]) -> dict | int:
+    """Run ``script`` once per ``(label, extra args)`` in a fresh process (with this run's
+    ``--seeks``/``--seed``), streaming its lines as they come; its last line starting
+    with ``{`` is its JSON result. Returns ``{label: result}``, or the exit code of the
+    first child that failed."""
+    results = {}
+    for label, extra in runs:
+        cmd = [sys.executable, str(Path(script).resolve()), "--seeks", str(args.seeks), "--seed", str(args.seed),
+               *extra]
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        last = None
+        for ln in proc.stdout:
+            if ln.startswith("{"):
+                last = ln
+            else:
+                print(ln, end="", flush=True)
+        err = proc.stderr.read()
+        rc = proc.wait()
+        if rc or last is None:
+            print(err, file=sys.stderr)
+            print(f"{label}: child exited with {rc}", file=sys.stderr)
+            return rc or 1
+        results[label] = json.loads(last)
+    return results
 
 
 def random_seeks(replay, rnd: random.Random, n: int, lo: int, hi: int):
@@ -230,7 +247,7 @@ def _drain(gen) -> tuple[dict, list[int]]:
     for ms, n in gen:
         times.append(ms)
         applied.append(n)
-    return _stats(times), applied
+    return stats(times), applied
 
 
 def pair(db_path: Path, n_seeks: int, seed: int) -> int:
@@ -257,7 +274,7 @@ def pair(db_path: Path, n_seeks: int, seed: int) -> int:
                 except StopIteration:
                     del live[label]
         for label, rows in samples.items():
-            out[label][kind] = _stats([ms for ms, _ in rows])
+            out[label][kind] = stats([ms for ms, _ in rows])
             print(f"interleaved {label}: {describe(label, kind, n_seeks)}: {_fmt(out[label][kind])}")
     print(json.dumps(out))
     db.conn.close()
@@ -333,7 +350,7 @@ def child(db_path: Path, sid: str, label: str, n_seeks: int, seed: int) -> int:
     print(f"{label}: seek + serialize() + side_state() one minute before the end ({len(m):,} nodes): "
           f"{(time.perf_counter() - t1) * 1000:.1f} ms")
     out["rss_mb"] = proc.memory_info().rss / 1e6
-    out["peak_rss_mb"] = _vm_hwm_mb()
+    out["peak_rss_mb"] = vm_hwm_mb()
     print(f"{label}: RSS with the session open {out['rss_mb']:.0f} MB (process peak {out['peak_rss_mb']:.0f} MB)")
     print(json.dumps(out))
     db.conn.close()

@@ -55,7 +55,6 @@ import json
 import math
 import os
 import random
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -66,7 +65,7 @@ for p in (ROOT, ROOT / "app"):
         sys.path.insert(0, str(p))
 
 from bench.bench_mirror import pct  # noqa: E402
-from bench.bench_seek import SESSIONS, add_session_args, prepare_store  # noqa: E402
+from bench.bench_seek import SESSIONS, add_session_args, prepare_store, run_children, stats, vm_hwm_mb  # noqa: E402
 
 WINDOW = (1280, 800)
 DRAG_RATE = 60  # requests per second
@@ -96,27 +95,12 @@ def main(argv=None) -> int:
     db_path = prepare_store(args)
     if db_path is None:
         return 2
-    results = {}
     runs = [(label, ["--child", str(db_path), sid, label]) for label, _, sid in SESSIONS]
     if not args.no_pair:
         runs.append(("interleaved", ["--pair", str(db_path)]))
-    for label, extra in runs:
-        cmd = [sys.executable, str(Path(__file__).resolve()), "--seeks", str(args.seeks), "--seed", str(args.seed),
-               *extra]
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        last = None
-        for ln in proc.stdout:  # stream the child's lines as they come
-            if ln.startswith("{"):
-                last = ln
-            else:
-                print(ln, end="", flush=True)
-        err = proc.stderr.read()
-        rc = proc.wait()
-        if rc or last is None:
-            print(err, file=sys.stderr)
-            print(f"{label}: child exited with {rc}", file=sys.stderr)
-            return rc or 1
-        results[label] = json.loads(last)
+    results = run_children(Path(__file__), args, runs)
+    if isinstance(results, int):
+        return results
     print("--- summary")
     a, b = results["10-min"], results["60-min"]
     for label, r in (("10-min", a), ("60-min", b)):
@@ -146,10 +130,6 @@ def main(argv=None) -> int:
 
 
 # --- child: Qt helpers ----------------------------------------------------------------------
-
-def _stats(times: list[float]) -> dict:
-    return {"p50": pct(times, 50), "p95": pct(times, 95), "max": max(times), "n": len(times)}
-
 
 def _fmt(s: dict) -> str:
     return f"p50 {s['p50']:6.1f} ms  p95 {s['p95']:6.1f} ms  max {s['max']:6.1f} ms  (n={s['n']})"
@@ -306,7 +286,7 @@ def by_page(player, times: list[int], lat: list[float]) -> dict:
     groups: dict[str, list[float]] = {}
     for t, x in zip(times, lat):
         groups.setdefault(page_of(player, t), []).append(x)
-    return {k: _stats(v) for k, v in sorted(groups.items())}
+    return {k: stats(v) for k, v in sorted(groups.items())}
 
 
 def fmt_pages(groups: dict) -> str:
@@ -373,7 +353,7 @@ def drags(player, waiter, label: str) -> list[dict]:
 
 def pool_drags(runs: list[dict]) -> dict:
     lat = [x for r in runs for x in r["lat"]]
-    s = _stats(lat)
+    s = stats(lat)
     s["issued"] = sum(r["issued"] for r in runs)
     s["painted"] = sum(r["painted"] for r in runs)
     s["merged"] = sum(r["merged"] for r in runs)
@@ -438,16 +418,6 @@ def helper_memory(proc) -> tuple[float, float]:
         except Exception:  # noqa: BLE001 - a helper may exit meanwhile
             pass
     return rss / 1e6, pss / 1e6
-
-
-def _vm_hwm_mb() -> float:
-    try:
-        for line in open("/proc/self/status"):
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024 / 1e6
-    except OSError:
-        pass
-    return float("nan")
 
 
 def close_players(app, players) -> None:
@@ -710,7 +680,7 @@ def timeline_ab(player, waiter, label: str, n_seeks: int, seed: int) -> dict:
     print(f"{label}: timeline widget: one full repaint (grab) {out['full_paint_ms']:.1f} ms", flush=True)
     for on in (True, False):
         times, lat = groups[on]
-        out["on" if on else "off"] = {"all": _stats(lat), **by_page(player, times, lat)}
+        out["on" if on else "off"] = {"all": stats(lat), **by_page(player, times, lat)}
         print(f"{label}: random seeks with the timeline widget painting {'on ' if on else 'off'}: "
               f"p50 {pct(lat, 50):.1f} p95 {pct(lat, 95):.1f} ms (n={len(lat)}); by page: "
               f"{fmt_pages(by_page(player, times, lat))}", flush=True)
@@ -759,8 +729,8 @@ def child(db_path: Path, sid: str, label: str, n_seeks: int, seed: int) -> int:
             a, b, _ = seek_and_wait(player, waiter, ms)
             lat.append(a)
             sync.append(b)
-        out["random"] = _stats(lat)
-        out["random_sync"] = _stats(sync)
+        out["random"] = stats(lat)
+        out["random_sync"] = stats(sync)
         out["random_pages"] = by_page(player, times, lat)
         print(f"{label}: {n_seeks} random seeks, request -> frame painted: {_fmt(out['random'])}; "
               f"of which synchronous in state.seek (Python): p50 {pct(sync, 50):.1f} p95 {pct(sync, 95):.1f} ms; "
@@ -772,7 +742,7 @@ def child(db_path: Path, sid: str, label: str, n_seeks: int, seed: int) -> int:
         print(f"{label}: cyclic GC during the drags: {fmt_gc(gcp.take())}", flush=True)
 
         out["rss_mb"] = proc.memory_info().rss / 1e6
-        out["peak_rss_mb"] = _vm_hwm_mb()
+        out["peak_rss_mb"] = vm_hwm_mb()
         out["helpers_rss_mb"], out["helpers_pss_mb"] = helper_memory(proc)
         print(f"{label}: RSS with the session open (after the seeks) {out['rss_mb']:.0f} MB (process peak "
               f"{out['peak_rss_mb']:.0f} MB, incl. the checkpoint build); QtWebEngine helper processes "
@@ -815,7 +785,7 @@ def pair(db_path: Path, n_seeks: int, seed: int) -> int:
                 runs[label].append(drag(player, waiter, int(DRAG_STARTS[label][j] * 60_000)))
         out = {}
         for label, (player, _) in panes.items():
-            out[label] = {"random": _stats(lat[label]), "drag": pool_drags(runs[label]),
+            out[label] = {"random": stats(lat[label]), "drag": pool_drags(runs[label]),
                           "random_pages": by_page(player, times[label], lat[label])}
             print(f"interleaved {label}: {n_seeks} random seeks: {_fmt(out[label]['random'])}; by page: "
                   f"{fmt_pages(out[label]['random_pages'])}", flush=True)

@@ -43,32 +43,22 @@ def assert_session(db, sid: str, expected: list[dict]) -> None:
 # ------------------------------------------------------------- single files
 
 
-def test_plain_event_array(fresh_db, tmp_path):
-    p = B.write(tmp_path / "visit-1.json", B.corpus_raw(SMALL))
+@pytest.mark.parametrize(
+    "name, pack",
+    [
+        ("visit-1.json", lambda raw: raw),  # a plain event array
+        ("visit-2.json.gz", gzip.compress),
+        ("visit-3.json.zst", lambda raw: zstandard.ZstdCompressor().compress(raw)),
+        ("visit-4.json", gzip.compress),  # gzip detected by content, not by name
+    ],
+    ids=["plain-array", "gzip", "zstd", "gzip-by-content-not-name"],
+)
+def test_event_array_plain_or_compressed(fresh_db, tmp_path, name, pack):
+    p = B.write(tmp_path / name, pack(B.corpus_raw(SMALL)))
+    sid = name.split(".")[0]
     report = clean_import(fresh_db, p)
-    assert report.added == ["visit-1"]
-    assert_session(fresh_db, "visit-1", B.events(SMALL))
-
-
-def test_gzipped_array(fresh_db, tmp_path):
-    p = B.write(tmp_path / "visit-2.json.gz", gzip.compress(B.corpus_raw(SMALL)))
-    report = clean_import(fresh_db, p)
-    assert report.added == ["visit-2"]
-    assert_session(fresh_db, "visit-2", B.events(SMALL))
-
-
-def test_zstd_array(fresh_db, tmp_path):
-    p = B.write(tmp_path / "visit-3.json.zst", zstandard.ZstdCompressor().compress(B.corpus_raw(SMALL)))
-    report = clean_import(fresh_db, p)
-    assert report.added == ["visit-3"]
-    assert_session(fresh_db, "visit-3", B.events(SMALL))
-
-
-def test_gzip_detected_by_content_not_name(fresh_db, tmp_path):
-    p = B.write(tmp_path / "visit-4.json", gzip.compress(B.corpus_raw(SMALL)))
-    report = clean_import(fresh_db, p)
-    assert report.added == ["visit-4"]
-    assert_session(fresh_db, "visit-4", B.events(SMALL))
+    assert report.added == [sid]
+    assert_session(fresh_db, sid, B.events(SMALL))
 
 
 def test_events_wrapper_object(fresh_db, tmp_path):

@@ -147,7 +147,6 @@ def test_keyboard_shortcuts(qtbot, window, monkeypatch):
     open_session(qtbot, window, "ses_46d365862838")
     s = window.player.state
     window.activateWindow()
-    target = window.sessions.view
 
     def key(k, mod=Qt.KeyboardModifier.NoModifier):
         qtbot.keyClick(window.player, k, mod)

@@ -19,7 +19,7 @@ try:  # the package may not be installed in the venv yet; fall back to the sourc
 except ImportError:  # pragma: no cover - depends on the environment
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "app"))
 
-from replaydesk.replay import sorted_events  # noqa: E402
+from replaydesk.replay import Mirror, sorted_events  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 SESSION_IDS = [
@@ -57,6 +57,16 @@ def replay_until(session_id: str, ms_after_start: int | None = None):
     m = Mirror()
     for k, ev in enumerate(events):
         if t is not None and ev["timestamp"] > t:
+            break
+        m.apply(ev, k)
+    return m
+
+
+def direct_replay(events: list[dict], t: int) -> Mirror:
+    """A fresh mirror fed every event up to ``t`` (absolute ms): the reference a seek must equal."""
+    m = Mirror()
+    for k, ev in enumerate(events):
+        if ev["timestamp"] > t:
             break
         m.apply(ev, k)
     return m

@@ -11,16 +11,9 @@ from replaydesk.replay import (
 from replaydesk.replay.codec import encode_state
 from replaydesk.replay.constants import EventType
 
-from .helpers import SESSION_IDS, load_session
+from .helpers import SESSION_IDS, direct_replay, load_session
 
 
-def _direct(events, t):
-    m = Mirror()
-    for k, ev in enumerate(events):
-        if ev["timestamp"] > t:
-            break
-        m.apply(ev, k)
-    return m
 
 
 class CountingSource(ListEventSource):
@@ -52,7 +45,7 @@ def test_seek_to_every_truth_moment_equals_direct_replay(session_id):
         t = t0 + ms
         source.served = 0
         got = planner.seek(t)
-        assert encode_state(got) == encode_state(_direct(events, t))
+        assert encode_state(got) == encode_state(direct_replay(events, t))
         assert source.served <= policy.max_events
         applied = [ev["timestamp"] for ev in events[got.event_index - source.served + 1: got.event_index + 1]]
         assert not applied or applied[-1] - applied[0] <= policy.interval_ms
@@ -103,7 +96,7 @@ def test_restore_each_checkpoint_matches_state_at_its_index():
 
 def test_mirror_bytes_round_trip_and_corruption_is_reported():
     events = load_session("ses_ac59c861b05d")
-    m = _direct(events, events[0]["timestamp"] + 19247)
+    m = direct_replay(events, events[0]["timestamp"] + 19247)
     data = m.to_bytes()
     assert data[:4] == b"RDM1"
     back = Mirror.from_bytes(data)
@@ -122,7 +115,7 @@ def test_seek_state_one_shot_and_plain_callable_source():
     cps = build_checkpoints(events)
     src = ListEventSource(events)
     t = events[0]["timestamp"] + 20361
-    expected = encode_state(_direct(events, t))
+    expected = encode_state(direct_replay(events, t))
     assert encode_state(seek_state(cps, src, t)) == expected
     assert encode_state(seek_state(cps, src.events_between, t)) == expected
     assert isinstance(cps[0], Checkpoint) and cps[0].is_keyframe
@@ -141,10 +134,10 @@ def test_forward_seek_reuses_current_mirror():
     m2 = planner.seek(t2, current=m)
     assert m2 is m
     assert src.served == sum(1 for e in events if t1 < e["timestamp"] <= t2), "only the delta is fetched"
-    assert encode_state(m2) == encode_state(_direct(events, t2))
+    assert encode_state(m2) == encode_state(direct_replay(events, t2))
     m3 = planner.seek(t1 - 1500, current=m)  # backwards: a new mirror, current untouched
     assert m3 is not m and m.timestamp > m3.timestamp
-    assert encode_state(m) == encode_state(_direct(events, t2))
+    assert encode_state(m) == encode_state(direct_replay(events, t2))
 
 
 def test_pointer_at_uses_samples_flushed_after_t():
@@ -161,4 +154,4 @@ def test_pointer_at_uses_samples_flushed_after_t():
     expected = max((x for x in timed if x[0] <= t), key=lambda x: x[0])[1]
     assert ptr == {"x": expected["x"], "y": expected["y"], "id": expected["id"]}
     assert ptr != m.side_state()["mouse"], "the applied events alone lag behind"
-    assert encode_state(m) == encode_state(_direct(events, t)), "pointer_at does not touch the mirror"
+    assert encode_state(m) == encode_state(direct_replay(events, t)), "pointer_at does not touch the mirror"

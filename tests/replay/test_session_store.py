@@ -18,7 +18,7 @@ from replaydesk.replay.session import (
 from replaydesk.store import Cancelled, import_paths, iter_events, open_store
 from replaydesk.store.checkpoints_table import checkpoint_set_info, load_checkpoints
 
-from .helpers import SESSION_IDS, corpus_dir, load_session
+from .helpers import SESSION_IDS, corpus_dir, direct_replay, load_session
 
 SMALL = CheckpointPolicy(interval_ms=2000, max_events=100)
 
@@ -31,13 +31,6 @@ def _stored_events(db, sid) -> list[dict]:
     return list(iter_events(db.conn, sid))
 
 
-def _direct(events: list[dict], t: int) -> Mirror:
-    m = Mirror()
-    for k, ev in enumerate(events):
-        if ev["timestamp"] > t:
-            break
-        m.apply(ev, k)
-    return m
 
 
 def _same_state(got: Mirror, want: Mirror) -> None:
@@ -109,7 +102,7 @@ def test_replaced_session_drops_its_checkpoints(tmp_path, fresh_db):
     assert checkpoint_set_info(fresh_db, sid) is None  # the cascade removed them with the old session
     new = open_session_replay(fresh_db, sid)
     assert new.status == "built" and new.last_ts == old.last_ts + 5000
-    _same_state(new.seek(new.last_ts), _direct(_stored_events(fresh_db, sid), new.last_ts))
+    _same_state(new.seek(new.last_ts), direct_replay(_stored_events(fresh_db, sid), new.last_ts))
 
     fresh_db.conn.execute("DELETE FROM sessions WHERE id = ?", (sid,))
     assert fresh_db.conn.execute("SELECT count(*) FROM checkpoints").fetchone()[0] == 0
@@ -164,7 +157,7 @@ def test_without_building_seeks_still_work(seeded_db):
     assert replay.status == "missing" and not replay.has_checkpoints
     assert checkpoint_set_info(seeded_db, sid) is None
     t = replay.first_ts + replay.duration_ms // 2
-    _same_state(replay.seek(t), _direct(_stored_events(seeded_db, sid), t))
+    _same_state(replay.seek(t), direct_replay(_stored_events(seeded_db, sid), t))
 
 
 def test_cancel_writes_nothing_and_unknown_sessions_raise(seeded_db):
@@ -183,7 +176,7 @@ def test_read_only_store_builds_in_memory(seeded_db):
         replay = open_session_replay(ro, "ses_8339d0629316")
         assert replay.status == "built" and not replay.saved and replay.has_checkpoints
         t = replay.first_ts + 7000
-        _same_state(replay.seek(t), _direct(_stored_events(seeded_db, "ses_8339d0629316"), t))
+        _same_state(replay.seek(t), direct_replay(_stored_events(seeded_db, "ses_8339d0629316"), t))
     finally:
         ro.close()
     assert seeded_db.conn.execute("SELECT count(*) FROM checkpoints").fetchone()[0] == 0
@@ -216,7 +209,7 @@ def test_seek_at_every_truth_moment_equals_direct_replay(seeded_db, policy):
         for t in moments:
             served, decoded = src.events_served, src.events_decoded
             got = replay.seek(t)
-            _same_state(got, _direct(events, t))
+            _same_state(got, direct_replay(events, t))
             # work per seek: at most one checkpoint interval applied, and only the chunks
             # overlapping it decoded
             assert src.events_served - served <= policy.max_events
@@ -301,7 +294,7 @@ def test_random_seek_sequences_agree_with_direct_replay(property_store, ops, reu
         assert replay.source.events_served - served <= SMALL.max_events
         count = sum(1 for e in events if e["timestamp"] <= t)
         if count not in memo:
-            memo[count] = encode_state(_direct(events, t))
+            memo[count] = encode_state(direct_replay(events, t))
         assert encode_state(m) == memo[count]
         assert m.event_index == count - 1
 

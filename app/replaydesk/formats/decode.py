@@ -223,7 +223,7 @@ def _scanned(buf: bytes, stream: EventStream, start: int):
     if not scan.complete:
         if len(scan) == 0 and start == buf.index(b"[") + 1:
             raise FormatError("truncated JSON: the data ends before an event is complete")
-        stream.warnings.append(f"truncated JSON: the file ends inside the event array; kept the complete events before the cut")
+        stream.warnings.append("truncated JSON: the file ends inside the event array; kept the complete events before the cut")
 
 
 class _Bad:

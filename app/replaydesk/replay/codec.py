@@ -20,7 +20,7 @@ from .anomalies import Anomalies
 from .constants import NodeType
 from .side import SideState
 from .styles import StyleState
-from .tree import Node, NodeIndex
+from .tree import Node, NodeIndex, append_child
 
 FORMAT_VERSION = 1
 MAGIC = b"RDM1"
@@ -78,14 +78,7 @@ def decode_state(raw: bytes):
         elif ntype not in (NodeType.DOCUMENT, NodeType.DOCUMENT_TYPE):
             n.text = payload
         if ppos >= 0:
-            p = placed[ppos]
-            n.parent = p
-            if n.is_shadow:
-                if p.shadow is None:
-                    p.shadow = []
-                p.shadow.append(n)
-            else:
-                p.children.append(n)
+            append_child(placed[ppos], n)
         placed.append(n)
         nodes[nid] = n
     m.tree.nodes = nodes

@@ -62,21 +62,28 @@ def apply_mutation(m: "Mirror", data: dict) -> None:
         _apply_attributes(m, attributes, removed_now)
 
 
+def _target(m: "Mirror", rec: dict, kind: str, removed_now: set[int]):
+    """The node a remove/text/attribute record names, or None with a ``<kind>_missing``
+    anomaly noted (a node removed earlier in the same mutation is not an anomaly:
+    rrweb still reports changes it saw on it)."""
+    nid = rec.get("id")
+    node = m.tree.nodes.get(nid)
+    if node is None and not (isinstance(nid, int) and nid in removed_now):
+        m.anomalies.add(f"{kind}_missing", f"id {nid}")
+    return node
+
+
 # --- removes -----------------------------------------------------------------------------
 
 def _apply_removes(m: "Mirror", removes, removed_now: set[int]) -> None:
-    nodes = m.tree.nodes
     for rec in removes:
         if not isinstance(rec, dict):
             m.anomalies.add("bad_remove", "not an object")
             continue
-        nid = rec.get("id")
-        node = nodes.get(nid)
+        node = _target(m, rec, "remove", removed_now)
         if node is None:
-            if not (isinstance(nid, int) and nid in removed_now):
-                m.anomalies.add("remove_missing", f"id {nid}")
             continue
-        pid = rec.get("parentId")
+        nid, pid = node.id, rec.get("parentId")
         if node.parent is None or node.parent.id != pid:
             m.anomalies.add("remove_parent_mismatch", f"id {nid} parent {pid}")
         removed_now.update(m.tree.remove(node))
@@ -263,16 +270,12 @@ def _make_room(m: "Mirror", parent: Node, node: Node) -> None:
 # --- texts and attributes ----------------------------------------------------------------
 
 def _apply_texts(m: "Mirror", texts, removed_now: set[int]) -> None:
-    nodes = m.tree.nodes
     for rec in texts:
         if not isinstance(rec, dict):
             m.anomalies.add("bad_text", "not an object")
             continue
-        nid = rec.get("id")
-        node = nodes.get(nid)
+        node = _target(m, rec, "text", removed_now)
         if node is None:
-            if not (isinstance(nid, int) and nid in removed_now):
-                m.anomalies.add("text_missing", f"id {nid}")
             continue
         value = rec.get("value")
         value = "" if value is None else str(value)
@@ -280,21 +283,18 @@ def _apply_texts(m: "Mirror", texts, removed_now: set[int]) -> None:
             node.text = value
             m.on_text_changed(node)
         else:
-            m.anomalies.add("text_on_non_text", f"id {nid}")
+            m.anomalies.add("text_on_non_text", f"id {node.id}")
 
 
 def _apply_attributes(m: "Mirror", attributes, removed_now: set[int]) -> None:
-    nodes = m.tree.nodes
     for rec in attributes:
         if not isinstance(rec, dict) or not isinstance(rec.get("attributes"), dict):
             m.anomalies.add("bad_attribute", "not an object")
             continue
-        nid = rec.get("id")
-        node = nodes.get(nid)
+        node = _target(m, rec, "attribute", removed_now)
         if node is None:
-            if not (isinstance(nid, int) and nid in removed_now):
-                m.anomalies.add("attribute_missing", f"id {nid}")
             continue
+        nid = node.id
         if node.type != NodeType.ELEMENT:
             m.anomalies.add("attribute_on_non_element", f"id {nid}")
             continue

@@ -126,6 +126,17 @@ class Node:
         return p.shadow if self.is_shadow and p.shadow is not None else p.children
 
 
+def append_child(parent: Node, child: Node) -> None:
+    """Make ``child`` the last child of ``parent``, or the last node of its shadow root."""
+    child.parent = parent
+    if child.is_shadow:
+        if parent.shadow is None:
+            parent.shadow = []
+        parent.shadow.append(child)
+    else:
+        parent.children.append(child)
+
+
 class DomTree:
     """Id-indexed node tree with rrweb's structural operations.
 
@@ -173,7 +184,7 @@ class DomTree:
                     self.anomalies.add("bad_node", str(exc))
                     continue
                 self._register(child)
-                self._append(node, child)
+                append_child(node, child)
                 stack.append((child, cd))
         return root
 
@@ -182,14 +193,6 @@ class DomTree:
             self.anomalies.add("duplicate_id", f"id {node.id} appears twice in one subtree")
         self.nodes[node.id] = node
 
-    def _append(self, parent: Node, child: Node) -> None:
-        child.parent = parent
-        if child.is_shadow:
-            if parent.shadow is None:
-                parent.shadow = []
-            parent.shadow.append(child)
-        else:
-            parent.children.append(child)
 
     def reset(self, root: Node | None = None) -> None:
         self.nodes = NodeIndex()

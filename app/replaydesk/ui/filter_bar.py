@@ -107,37 +107,24 @@ class FilterBar(QWidget):
         self.min_clicks = _any_spin(100_000)
         self.has_errors = QCheckBox("Has console errors")
 
-        row = 0
-        grid.addWidget(self.since_on, row, 0)
-        grid.addWidget(self.since, row, 1)
-        grid.addWidget(self.until_on, row, 2)
-        grid.addWidget(self.until, row, 3)
-        row += 1
-        grid.addWidget(QLabel("Duration"), row, 0)
-        grid.addWidget(self.min_dur, row, 1)
-        grid.addWidget(QLabel("to"), row, 2)
-        grid.addWidget(self.max_dur, row, 3)
-        row += 1
-        grid.addWidget(QLabel("Viewport width"), row, 0)
-        grid.addWidget(self.min_vw, row, 1)
-        grid.addWidget(QLabel("to"), row, 2)
-        grid.addWidget(self.max_vw, row, 3)
-        row += 1
-        grid.addWidget(QLabel("Device"), row, 0)
-        grid.addWidget(self.device, row, 1)
-        grid.addWidget(QLabel("Clicks ≥"), row, 2)
-        grid.addWidget(self.min_clicks, row, 3)
-        row += 1
-        grid.addWidget(self.has_errors, row, 0, 1, 2)
-        row += 1
         self.saved = QComboBox()
         self.saved.setPlaceholderText("Saved filters")
         self.save_btn = QPushButton("Save…")
         self.delete_btn = QPushButton("Delete")
-        grid.addWidget(QLabel("Saved"), row, 0)
-        grid.addWidget(self.saved, row, 1)
-        grid.addWidget(self.save_btn, row, 2)
-        grid.addWidget(self.delete_btn, row, 3)
+        rows = [
+            (self.since_on, self.since, self.until_on, self.until),
+            (QLabel("Duration"), self.min_dur, QLabel("to"), self.max_dur),
+            (QLabel("Viewport width"), self.min_vw, QLabel("to"), self.max_vw),
+            (QLabel("Device"), self.device, QLabel("Clicks ≥"), self.min_clicks),
+            (self.has_errors,),
+            (QLabel("Saved"), self.saved, self.save_btn, self.delete_btn),
+        ]
+        for row, cells in enumerate(rows):
+            if len(cells) == 1:
+                grid.addWidget(cells[0], row, 0, 1, 2)
+                continue
+            for col, widget in enumerate(cells):
+                grid.addWidget(widget, row, col)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
         self.panel.setVisible(False)

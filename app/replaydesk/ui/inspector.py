@@ -12,10 +12,11 @@ from bisect import bisect_right
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QAction, QColor
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLineEdit, QTableView, QToolButton, QVBoxLayout, QWidget, QMenu
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLineEdit, QMenu, QToolButton, QVBoxLayout, QWidget
 
 from ..analysis.events import DEFAULT_HIDDEN, KINDS, EventRow
 from . import formatting as fmt
+from .tables import record_table
 
 _KIND_LABEL = {
     "click": "Click", "tap": "Tap", "input": "Input", "navigation": "Navigate", "scroll": "Scroll",
@@ -122,16 +123,7 @@ class EventInspector(QWidget):
             a.toggled.connect(self._on_types_changed)
             self.kind_actions[kind] = a
         self.types_button.setMenu(menu)
-        self.view = QTableView()
-        v = self.view
-        v.setModel(self.proxy)
-        v.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        v.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        v.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        v.setShowGrid(False)
-        v.setWordWrap(False)
-        v.verticalHeader().setVisible(False)
-        v.verticalHeader().setDefaultSectionSize(22)
+        self.view = v = record_table(self.proxy, alternate=False)
         v.horizontalHeader().setStretchLastSection(True)
         v.setColumnWidth(0, 64)
         v.setColumnWidth(1, 72)

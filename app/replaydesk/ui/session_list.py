@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QMenu, QVBoxLayout, QWidget
 
 from ..state.filters import ListState
 from .filter_bar import FilterBar
 from .session_model import COLUMNS, SESSION_ID_ROLE, SessionTableModel
+from .tables import record_table
 
 _WIDTHS = [138, 72, 60, 176, 170, 52, 54, 54, 60, 68, 78]
 #: shown only when the analyst asks (header context menu)
@@ -24,18 +25,8 @@ class SessionListPane(QWidget):
         self.state = state
         self.model = SessionTableModel(db, state, self)
         self.filter_bar = FilterBar(state, self)
-        self.view = QTableView(self)
-        v = self.view
-        v.setModel(self.model)
+        self.view = v = record_table(self.model, row_height=24, parent=self)
         v.setSortingEnabled(True)
-        v.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        v.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        v.setAlternatingRowColors(True)
-        v.setShowGrid(False)
-        v.setWordWrap(False)
-        v.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        v.verticalHeader().setVisible(False)
-        v.verticalHeader().setDefaultSectionSize(24)
         v.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         h = v.horizontalHeader()
         h.setSectionsMovable(True)

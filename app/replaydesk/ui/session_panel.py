@@ -8,9 +8,8 @@ event inspector) is supplied by its own module and added by the window.
 from __future__ import annotations
 
 import orjson
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHeaderView,
     QLineEdit,
     QTabWidget,
@@ -23,21 +22,13 @@ from PySide6.QtWidgets import (
 
 from . import formatting as fmt
 from .records_model import TIME_ROLE, RecordTableModel, text_filter_proxy
+from .tables import record_table
 
 
 def make_table(model) -> QTableView:
-    v = QTableView()
-    v.setModel(model)
-    v.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    v.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    v.setAlternatingRowColors(True)
-    v.setShowGrid(False)
-    v.setWordWrap(False)
-    v.verticalHeader().setVisible(False)
-    v.verticalHeader().setDefaultSectionSize(22)
+    v = record_table(model)
     v.horizontalHeader().setStretchLastSection(True)
     v.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    v.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     return v
 
 

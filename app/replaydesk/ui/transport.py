@@ -140,7 +140,6 @@ class TransportBar(QWidget):
         super().__init__(parent)
         self.setObjectName("transportBar")
         self._state = state
-        style = self.style()
         self._icons: dict[QToolButton, QStyle.StandardPixmap] = {}
 
         def button(name: str, icon: QStyle.StandardPixmap, action_id: PlaybackAction) -> QToolButton:
