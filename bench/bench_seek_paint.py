@@ -219,7 +219,13 @@ def make_player(db):
     player.resize(*WINDOW)
     player.show()
     waiter = Waiter(player)
-    spin_until(lambda: player.view.is_ready, what="the renderer page")
+    # the page says "ready" through rendererReady: that wakes the wait (nothing else
+    # would, so it used to sit out the whole timeout)
+    player.view.rendererReady.connect(wake)
+    try:
+        spin_until(lambda: player.view.is_ready, poll_ms=50, what="the renderer page")
+    finally:
+        player.view.rendererReady.disconnect(wake)
     return player, waiter
 
 

@@ -34,3 +34,42 @@ def test_core_imports_without_qt():
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr
+
+
+def _contracts() -> list[dict]:
+    import tomllib
+
+    return tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+
+
+def test_bottom_layer_contract_forbids_every_other_replaydesk_module():
+    """replaydesk.rrweb and replaydesk.work import nothing from replaydesk: the contract
+    must name every other top-level module, including ones added later (export/...)."""
+    import pkgutil
+
+    import replaydesk
+
+    [c] = [c for c in _contracts() if "replaydesk.rrweb" in c.get("source_modules", [])]
+    assert c["type"] == "forbidden" and set(c["source_modules"]) == {"replaydesk.rrweb", "replaydesk.work"}
+    bottom = {"rrweb", "work", "__main__"}
+    mine = {f"replaydesk.{m.name}" for m in pkgutil.iter_modules(replaydesk.__path__) if m.name not in bottom}
+    assert mine <= set(c["forbidden_modules"]), mine - set(c["forbidden_modules"])
+    assert {"PySide6", "pyqtgraph", "shiboken6"} <= set(c["forbidden_modules"])
+
+
+def test_bottom_layer_and_signals_import_alone_without_qt():
+    code = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path, target=None):\n"
+        "        if name.split('.')[0] in ('PySide6', 'shiboken6', 'pyqtgraph'):\n"
+        "            raise ImportError('Qt is blocked for this check: ' + name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "import replaydesk.rrweb, replaydesk.work\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('replaydesk.'))\n"
+        "assert loaded == ['replaydesk.rrweb', 'replaydesk.work'], loaded\n"
+        "import replaydesk.analysis.signals\n"
+        "print('ok')\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr

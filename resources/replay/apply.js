@@ -3,6 +3,9 @@
  * content frame built by build.js, and keep the "side state" (scrolls, input values, canvases,
  * mouse) that a seek must restore.
  *
+ * Trust boundary: runs in the trusted outer page; every event it reads is untrusted. Attributes,
+ * inline styles and style text reach the content frame only through RD.sanitize (sanitize.js).
+ *
  * Why it is separate from build.js: build.js only knows how to create sanitised nodes; this file
  * knows rrweb's event semantics (deferred adds by nextId, style diffs, CSSOM rule paths,
  * constructed stylesheets, canvas commands, selection). Nothing here throws on bad data: a bad op
@@ -29,6 +32,7 @@
 
   const warn = RD.warn;
   const track = RD.track;
+  const S = RD.sanitize;
 
   // ------------------------------------------------------------------ frames
 
@@ -59,6 +63,14 @@
     return parent.nodeType === 9 ? parent : parent.ownerDocument;
   }
 
+  /** Deepest DOM level kept: must equal MAX_DEPTH in app/replaydesk/formats/limits.py. */
+  const MAX_DEPTH = 2000;
+  function depthOf(node) {
+    let d = 0;
+    for (let n = node; n && d <= MAX_DEPTH; n = n.parentNode || n.host) d++;
+    return d - 1;
+  }
+
   /** Insert one add whose parent exists (and whose next sibling exists or will not come). */
   function tryAdd(add, ctx) {
     const sn = add.node;
@@ -77,6 +89,11 @@
     }
     const parent = resolveParent(add);
     if (!parent) return false;
+    if (depthOf(parent) >= MAX_DEPTH) {
+      // a page grown deeper add by add: left out, as the Python mirror does (anomaly too_deep)
+      warn('add for id ' + sn.id + ' left out: deeper than ' + MAX_DEPTH + ' levels');
+      return true;
+    }
     const doc = docOf(parent);
     let node = RD.mirror.get(sn.id);
     // A text child of a <style> built from _cssText: keep the CSS, just adopt the id.
@@ -97,6 +114,7 @@
     if (sn.type === 3 && parent.localName === 'textarea') {
       parent.textContent = '';
     }
+    if (node.nodeType === 3 && parent.localName === 'style') node.textContent = S.css(node.textContent);
     if (sn.type === 1 && parent.nodeType === 9 && parent.doctype) parent.removeChild(parent.doctype);
     if (sn.type === 2 && parent.nodeType === 9 && parent.documentElement && parent.documentElement !== node) {
       parent.removeChild(parent.documentElement);
@@ -205,8 +223,9 @@
     for (const [id, value] of texts) {
       const n = RD.mirror.get(id);
       if (!n) continue;
-      n.textContent = value == null ? '' : String(value);
-      if (n.parentNode && n.parentNode.localName === 'style') RD.markStyleDirty(n.parentNode);
+      const inStyle = n.parentNode && n.parentNode.localName === 'style';
+      n.textContent = value == null ? '' : inStyle ? S.css(String(value)) : String(value);
+      if (inStyle) RD.markStyleDirty(n.parentNode);
     }
     for (const a of d.attributes || []) applyAttributeMutation(a, ctx);
     RD.finishContext(ctx, RD.mirror);
@@ -229,8 +248,8 @@
       const v = attrs[name];
       if (name === '_cssText') {
         if (el.localName === 'style' && typeof v === 'string') {
-          el.setAttribute('data-rd-csstext', '');
-          el.textContent = v;
+          S.mark(el, 'data-rd-csstext', '');
+          el.textContent = S.css(v);
           RD.markStyleDirty(el);
         }
         continue;
@@ -240,8 +259,8 @@
           const pv = v[prop];
           try {
             if (pv === false) el.style.removeProperty(prop);
-            else if (Array.isArray(pv)) el.style.setProperty(prop, RD.cleanCssText(pv[0]), pv[1] || '');
-            else el.style.setProperty(prop, RD.cleanCssText(pv));
+            else if (Array.isArray(pv)) S.setStyle(el, prop, pv[0], pv[1] || '');
+            else S.setStyle(el, prop, pv);
           } catch (e) {}
         }
         continue;
@@ -259,18 +278,16 @@
           continue;
         }
         if (name === 'rr_dataURL' && el.localName === 'img' && v && RD.schemeOf(v) === 'data') {
-          el.setAttribute('data-rd-inlined', '');
-          el.removeAttribute('data-rd-blocked');
-          el.setAttribute('src', v);
+          S.setImageData(el, v);
           continue;
         }
         if (name === 'rr_open_mode') {
-          if (v) el.setAttribute('data-rd-open-mode', String(v));
+          if (v) S.mark(el, 'data-rd-open-mode', String(v));
           ctx.after.push(() => RD.syncDialog(el));
           continue;
         }
         if (name === 'rr_src' && el.localName === 'iframe') {
-          if (v) el.setAttribute('data-rd-blocked-src', String(v));
+          if (v) S.mark(el, 'data-rd-blocked-src', String(v));
           continue;
         }
         RD.applySpecialAttributes(el, { id: a.id }, special, ctx);
@@ -278,7 +295,7 @@
       }
       if (el.localName === 'img' && el.hasAttribute('data-rd-inlined') && (name === 'src' || name === 'srcset')) {
         // the dataURL stays authoritative unless a new one arrives
-        RD.setAttr(el, name === 'src' ? 'data-rd-original-src' : 'data-rd-original-srcset', v);
+        if (typeof v === 'string') S.mark(el, name === 'src' ? 'data-rd-original-src' : 'data-rd-original-srcset', v);
         continue;
       }
       RD.setAttr(el, name, v);
@@ -458,6 +475,7 @@
   /** Apply a list of rrweb events (any type). Meta + FullSnapshot pairs rebuild the page. */
   RD.applyEvents = function (events) {
     let pendingMeta = null;
+    RD.budget.canvasCommands = 0; // the canvas command budget is per frame (one call)
     for (const ev of events || []) {
       if (!ev || typeof ev !== 'object') continue;
       if (typeof ev.timestamp === 'number') RD.clock.now = ev.timestamp;
@@ -497,6 +515,7 @@
   RD.load = function (opts) {
     const node = opts && opts.node;
     if (!node || node.type !== 0) throw new Error('load() needs a serialized Document');
+    S.resetPage(); // <use> bookkeeping and budget reasons belong to one page
     if (opts.viewport && opts.viewport.width) RD.setViewport(opts.viewport.width, opts.viewport.height);
     if (opts.href) RD.state.href = opts.href;
     RD.mirror.reset();

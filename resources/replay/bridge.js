@@ -2,6 +2,9 @@
  * bridge.js — the outer page's only channel to Python: a minimal client for Qt's QWebChannel
  * protocol, talking to exactly one object with one JSON slot `call(str) -> str`.
  *
+ * Trust boundary: exists only in the trusted outer page; no recorded value is ever sent (only
+ * "ready", frame tokens and our own budget reasons). Python validates every call anyway.
+ *
  * Why our own client instead of qwebchannel.js: we ship no third-party JS and need just two
  * message types (init, invoke). The transport `qt.webChannelTransport` exists only in this trusted
  * outer page; the recorded page lives in a sandboxed frame without scripts and never sees it.

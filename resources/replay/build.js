@@ -1,11 +1,13 @@
 /*
  * build.js — turn rrweb serialized nodes into live DOM inside the sandboxed content frame.
  *
+ * Trust boundary: runs in the trusted outer page; every serialized node it reads is untrusted.
+ * Elements are created, and every attribute and style text is written, only through
+ * RD.sanitize (sanitize.js); this file never sets an attribute or a style itself.
+ *
  * Why this file exists: recorded pages are hostile. The content frame is sandboxed without
  * `allow-scripts`, so it cannot build itself; the trusted outer page creates every node with DOM
- * APIs (possible because the frame is `allow-same-origin`). Every element and attribute passes
- * through the sanitiser below, so no recorded script, event handler, `javascript:` URL, refresh,
- * <base>, srcdoc or network URL (unless the user allowed web assets) reaches the document.
+ * APIs (possible because the frame is `allow-same-origin`).
  *
  * Exposes RD.Mirror (id <-> node map), RD.sanitize*, RD.buildNode, RD.newContentDocument and the
  * CSS hover/focus rewrite (RD.rewriteSheet) used by apply.js.
@@ -14,48 +16,9 @@
 (function (global) {
   const RD = (global.RD = global.RD || {});
 
-  const SVG_NS = 'http://www.w3.org/2000/svg';
-  const XLINK_NS = 'http://www.w3.org/1999/xlink';
-  const XML_NS = 'http://www.w3.org/XML/1998/namespace';
-  const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
-
-  // Lower-cased SVG tag names as serialized by rrweb -> the camel-cased names SVG needs.
-  const SVG_TAGS = {};
-  ('altGlyph altGlyphDef altGlyphItem animateColor animateMotion animateTransform clipPath ' +
-    'feBlend feColorMatrix feComponentTransfer feComposite feConvolveMatrix feDiffuseLighting ' +
-    'feDisplacementMap feDistantLight feDropShadow feFlood feFuncA feFuncB feFuncG feFuncR ' +
-    'feGaussianBlur feImage feMerge feMergeNode feMorphology feOffset fePointLight ' +
-    'feSpecularLighting feSpotLight feTile feTurbulence foreignObject glyphRef linearGradient ' +
-    'radialGradient textPath')
-    .split(' ')
-    .forEach((t) => (SVG_TAGS[t.toLowerCase()] = t));
-
-  // Elements that could execute, embed or navigate: rebuilt as inert placeholders that keep the
-  // id (so later mutations still resolve) but can never load or run anything.
-  const INERT_TAGS = {
-    script: 'rd-script', // hidden
-    base: 'rd-base', // hidden: a recorded <base> must never rebase our URLs
-    object: 'rd-embed', // neutral box
-    embed: 'rd-embed',
-    applet: 'rd-embed',
-    frame: 'rd-embed',
-    frameset: 'rd-frameset',
-    portal: 'rd-embed',
-    fencedframe: 'rd-embed',
-  };
-  const HIDDEN_INERT = { 'rd-script': 1, 'rd-base': 1 };
-  const SVG_ANIMATIONS = { animate: 1, set: 1, animateMotion: 1, animateTransform: 1, animateColor: 1 };
-
-  // Attributes that carry a URL (where a `javascript:` scheme or a network fetch can hide).
-  const URL_ATTRS = {
-    href: 1, src: 1, action: 1, formaction: 1, 'xlink:href': 1, data: 1, poster: 1,
-    background: 1, cite: 1, longdesc: 1, manifest: 1, codebase: 1, archive: 1, dynsrc: 1,
-    lowsrc: 1, usemap: 0, profile: 1, icon: 1, classid: 1, itemtype: 0,
-  };
-  // Dropped outright: they can only navigate, fetch, focus or script.
-  const DROP_ATTRS = { ping: 1, srcdoc: 1, autofocus: 1, allow: 1, nonce: 1, integrity: 1, referrerpolicy: 0 };
-
-  const BLANK_GIF = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
+  const S = RD.sanitize;
+  const SVG_NS = S.SVG_NS;
+  const BLANK_GIF = S.BLANK_GIF;
 
   RD.config = RD.config || { allowWebAssets: false, showCursor: true, headless: false };
 
@@ -70,38 +33,10 @@
     console.warn('replay: ' + msg + (e && e.message ? ': ' + e.message : ''));
   };
 
-  // ---------------------------------------------------------------- URL policy
-
-  /** Normalise a URL for scheme checks the way browsers do (strip controls/whitespace). */
-  function schemeOf(value) {
-    const v = String(value).replace(/[\u0000-\u0020\u007f-\u009f]+/g, '').toLowerCase();
-    const m = /^([a-z][a-z0-9+.\-]*):/.exec(v);
-    return m ? m[1] : '';
-  }
-  RD.schemeOf = schemeOf;
-
-  /** True when a URL may be fetched by the content document under the current settings. */
-  function urlAllowed(value) {
-    const s = schemeOf(value);
-    if (s === 'data' || s === 'blob') return true;
-    if (s === 'http' || s === 'https') return !!RD.config.allowWebAssets;
-    if (s === '') {
-      // relative or fragment-only: harmless inside about:blank (resolves against it), but a
-      // bare relative path could still resolve against a recorded <base>; we never keep <base>.
-      return String(value).trim().startsWith('#') || String(value).trim() === '';
-    }
-    return false;
-  }
-  RD.urlAllowed = urlAllowed;
-
-  /** srcset-style lists: allowed only if every candidate URL is allowed. */
-  function srcsetAllowed(value) {
-    return String(value)
-      .split(',')
-      .map((c) => c.trim().split(/\s+/)[0])
-      .filter(Boolean)
-      .every(urlAllowed);
-  }
+  // URL policy lives in sanitize.js; these names stay for the other renderer files.
+  RD.schemeOf = S.schemeOf;
+  /** True when an image URL may be fetched by the content document under the current settings. */
+  RD.urlAllowed = (value) => S.urlAllowed(value, 'image');
 
   // ---------------------------------------------------------------- mirror
 
@@ -177,34 +112,13 @@
   }
   RD.cspFor = cspFor;
 
-  function esc(s) {
-    return String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
-  }
-
   /**
    * Reset `doc` (an about:blank document of one of our sandboxed frames) so it renders in the
    * recorded mode (standards / quirks) and carries our CSP before any recorded node exists.
-   * document.open()+write() is the only way to choose the mode; the written markup is ours.
    */
   function resetDocument(doc, sn) {
-    let doctype = '';
     const dt = (sn.childNodes || []).find((c) => c.type === 1);
-    if (dt) {
-      doctype = '<!DOCTYPE ' + String(dt.name || 'html').replace(/[^A-Za-z0-9:_-]/g, '');
-      if (dt.publicId) doctype += ' PUBLIC "' + esc(dt.publicId).replace(/"/g, '') + '"';
-      if (dt.systemId) doctype += (dt.publicId ? ' "' : ' SYSTEM "') + esc(dt.systemId).replace(/"/g, '') + '"';
-      doctype += '>';
-    } else if (sn.compatMode !== 'BackCompat') {
-      doctype = '<!DOCTYPE html>';
-    }
-    doc.open();
-    doc.write(
-      doctype +
-        '<html><head><meta http-equiv="Content-Security-Policy" content="' +
-        esc(cspFor()) +
-        '"></head><body></body></html>'
-    );
-    doc.close();
+    S.writeShell(doc, dt, sn.compatMode === 'BackCompat', cspFor());
     while (doc.firstChild) doc.removeChild(doc.firstChild);
   }
   RD.resetDocument = resetDocument;
@@ -220,167 +134,21 @@
   }
   RD.isTextField = isTextField;
 
-  /**
-   * Set one recorded attribute on `el`, sanitised. Returns nothing; unsafe attributes are kept
-   * under a `data-rd-*` name so their presence is inspectable but inert.
-   */
-  function setAttr(el, name, value) {
-    if (value === null || value === undefined) {
-      removeAttr(el, name);
-      return;
-    }
-    if (value === false) {
-      removeAttr(el, name);
-      return;
-    }
-    if (value === true) value = '';
-    if (typeof value === 'number') value = String(value);
-    if (typeof value !== 'string') return;
-    const lname = String(name).toLowerCase();
-    if (!/^[^\s"'>\/=\u0000-\u001f]+$/.test(lname)) return; // not a valid attribute name
-    const tag = el.localName;
-
-    if (lname.startsWith('rr_') || lname === '_csstext') return; // handled by callers
-    if (lname.startsWith('on')) return safeSet(el, 'data-rd-' + lname, value);
-    if (DROP_ATTRS[lname]) return safeSet(el, 'data-rd-' + lname, value);
-    if (tag === 'meta' && lname === 'http-equiv') return safeSet(el, 'data-rd-http-equiv', value);
-    if (lname === 'xml:base') return safeSet(el, 'data-rd-xml-base', value);
-    if (tag === 'meta' && lname === 'content' && /(javascript|vbscript)\s*:/i.test(value))
-      return safeSet(el, 'data-rd-content', value); // inert anyway (http-equiv is never kept)
-    // SMIL animations could swap an href to a javascript: URL after load
-    if (SVG_ANIMATIONS[el.localName] && /^(to|from|by|values)$/.test(lname) && /(javascript|vbscript)\s*:/i.test(value))
-      return safeSet(el, 'data-rd-' + lname, value);
-    if (tag === 'iframe' && (lname === 'src' || lname === 'sandbox')) {
-      if (lname === 'src') safeSet(el, 'data-rd-blocked-src', value);
-      return;
-    }
-    if (tag === 'link' && (lname === 'href' || lname === 'rel' || lname === 'imagesrcset')) {
-      el.setAttribute('data-rd-link-' + lname, value);
-      refreshLink(el);
-      return;
-    }
-    if (lname === 'srcset' || lname === 'imagesrcset') {
-      if (!srcsetAllowed(value) || el.hasAttribute('data-rd-inlined')) return safeSet(el, 'data-rd-blocked-' + lname, value);
-      return safeSet(el, lname, value);
-    }
-    if (lname === 'style') {
-      return safeSet(el, 'style', RD.cleanCssText(value));
-    }
-    if (URL_ATTRS[lname] || lname === 'xlink:href' || (lname === 'value' && tag === 'param')) {
-      const s = schemeOf(value);
-      if (s === 'javascript' || s === 'vbscript' || s === 'livescript') {
-        if (lname === 'href' && (tag === 'a' || tag === 'area')) return safeSet(el, 'href', '#');
-        return safeSet(el, 'data-rd-blocked-' + lname.replace(':', '-'), value);
-      }
-      if (lname === 'href' && (tag === 'a' || tag === 'area')) {
-        // Links never fetch anything; keep the value so a[href] / :link styling matches.
-        return safeSet(el, 'href', value);
-      }
-      if (lname === 'href' && el.namespaceURI === SVG_NS && tag === 'use' && !String(value).trim().startsWith('#')) {
-        return safeSet(el, 'data-rd-blocked-href', value);
-      }
-      if ((lname === 'action' || lname === 'formaction' || lname === 'manifest' || lname === 'codebase' ||
-          lname === 'archive' || lname === 'classid' || lname === 'cite' || lname === 'longdesc' || lname === 'profile')) {
-        return safeSet(el, 'data-rd-' + lname, value);
-      }
-      if (lname === 'src' && tag === 'img' && el.hasAttribute('data-rd-inlined')) {
-        return safeSet(el, 'data-rd-original-src', value);
-      }
-      if (!urlAllowed(value)) {
-        el.setAttribute('data-rd-blocked', '');
-        // a blocked <img> keeps its box (width/height attributes, CSS) as a light grey
-        // placeholder instead of collapsing to alt text or a broken-image icon
-        if (lname === 'src' && tag === 'img') el.setAttribute('src', BLANK_GIF);
-        return safeSet(el, 'data-rd-blocked-' + lname.replace(':', '-'), value);
-      }
-      if (lname === 'xlink:href') {
-        try {
-          el.setAttributeNS(XLINK_NS, 'xlink:href', value);
-        } catch (e) {}
-        return;
-      }
-      return safeSet(el, lname, value);
-    }
-    if (lname === 'xmlns' || lname.startsWith('xmlns:') || lname.startsWith('xml:')) {
-      if (lname.startsWith('xml:')) {
-        try {
-          el.setAttributeNS(XML_NS, lname, value);
-        } catch (e) {}
-      }
-      return; // namespace declarations are implied by how we create the element
-    }
-    safeSet(el, lname === name ? name : isSvg(el) ? name : lname, value);
-  }
+  /** Set / remove one recorded attribute on `el` (sanitised: see sanitize.js). */
+  const setAttr = S.setAttribute;
   RD.setAttr = setAttr;
-
-  function isSvg(el) {
-    return el.namespaceURI === SVG_NS;
-  }
-
-  function safeSet(el, name, value) {
-    try {
-      el.setAttribute(name, value);
-    } catch (e) {
-      /* invalid name in this namespace: drop */
-    }
-  }
-
-  function removeAttr(el, name) {
-    const lname = String(name).toLowerCase();
-    if (el.localName === 'iframe' && (lname === 'sandbox' || lname === 'src' || lname === 'srcdoc')) return; // ours
-    try {
-      if (lname.startsWith('on')) el.removeAttribute('data-rd-' + lname);
-      else if (el.localName === 'link' && (lname === 'href' || lname === 'rel')) {
-        el.removeAttribute('data-rd-link-' + lname);
-        refreshLink(el);
-      } else {
-        el.removeAttribute(isSvg(el) ? name : lname);
-        el.removeAttribute('data-rd-blocked-' + lname.replace(':', '-'));
-      }
-    } catch (e) {}
-  }
-  RD.removeAttr = removeAttr;
-
-  /**
-   * <link> only ever becomes live as a stylesheet from an allowed URL. Preload, prefetch,
-   * modulepreload, icons, manifests… never get a real href.
-   */
-  function refreshLink(el) {
-    const rel = (el.getAttribute('data-rd-link-rel') || '').toLowerCase().split(/\s+/);
-    const href = el.getAttribute('data-rd-link-href');
-    const isSheet = rel.indexOf('stylesheet') >= 0 && rel.indexOf('alternate') < 0;
-    if (isSheet && href && urlAllowed(href) && schemeOf(href) !== '') {
-      el.setAttribute('rel', 'stylesheet');
-      el.setAttribute('href', href);
-    } else {
-      el.removeAttribute('href');
-      el.removeAttribute('rel');
-    }
-  }
+  RD.removeAttr = S.removeAttribute;
 
   // ---------------------------------------------------------------- nodes
 
   /** Create an element for serialized element `sn` in `doc` (no children). */
   function createElement(doc, sn, inSvg) {
     let tag = String(sn.tagName || 'div').toLowerCase();
-    if (!/^[a-z][a-z0-9._\-]*(:[a-z0-9._\-]+)?$/.test(tag)) tag = 'div';
     const attrs = sn.attributes || {};
     if (tag === 'link' && typeof attrs._cssText === 'string') tag = 'style';
-    if (INERT_TAGS[tag]) tag = INERT_TAGS[tag];
-    let el;
-    if (sn.isSVG || inSvg || tag === 'svg') {
-      if (tag === 'rd-script' || tag === 'rd-embed' || tag === 'rd-base') el = doc.createElement(tag);
-      else el = doc.createElementNS(SVG_NS, SVG_TAGS[tag] || tag);
-    } else {
-      if (sn.isCustom) defineCustom(doc, tag);
-      try {
-        el = doc.createElement(tag);
-      } catch (e) {
-        el = doc.createElement('div');
-      }
-    }
-    if (HIDDEN_INERT[tag]) el.setAttribute('data-rd-hidden', '');
-    return el;
+    const svg = !!(sn.isSVG || inSvg || S.localName(tag) === 'svg');
+    if (!svg && sn.isCustom) defineCustom(doc, tag);
+    return S.createElement(doc, tag, svg);
   }
 
   function defineCustom(doc, tag) {
@@ -400,8 +168,8 @@
   function applyAttributes(el, sn, ctx) {
     const attrs = sn.attributes || {};
     const tag = String(sn.tagName || '').toLowerCase();
-    if (tag === 'img' && typeof attrs.rr_dataURL === 'string' && schemeOf(attrs.rr_dataURL) === 'data') {
-      el.setAttribute('data-rd-inlined', '');
+    if (tag === 'img' && typeof attrs.rr_dataURL === 'string' && S.schemeOf(attrs.rr_dataURL) === 'data') {
+      S.mark(el, 'data-rd-inlined', '');
     }
     for (const name of Object.keys(attrs)) {
       const v = attrs[name];
@@ -417,7 +185,7 @@
   function applySpecialAttributes(el, sn, attrs, ctx) {
     const tag = el.localName;
     if (typeof attrs._cssText === 'string' && tag === 'style') {
-      el.setAttribute('data-rd-csstext', '');
+      S.mark(el, 'data-rd-csstext', '');
       ctx.styleText.set(el, attrs._cssText);
     }
     if (tag === 'textarea' && typeof attrs.value === 'string') {
@@ -428,26 +196,19 @@
     }
     if (attrs.rr_dataURL && typeof attrs.rr_dataURL === 'string') {
       if (tag === 'img') {
-        if (schemeOf(attrs.rr_dataURL) === 'data') {
-          el.removeAttribute('data-rd-blocked');
-          el.setAttribute('src', attrs.rr_dataURL);
-          if (el.hasAttribute('srcset')) {
-            el.setAttribute('data-rd-original-srcset', el.getAttribute('srcset'));
-            el.removeAttribute('srcset');
-          }
-        }
+        S.setImageData(el, attrs.rr_dataURL);
       } else if (tag === 'canvas') {
         ctx.after.push(() => RD.drawCanvasImage(el, attrs.rr_dataURL, true));
       }
     }
-    if (attrs.rr_width) el.style.setProperty('width', String(attrs.rr_width));
-    if (attrs.rr_height) el.style.setProperty('height', String(attrs.rr_height));
+    if (attrs.rr_width) S.setStyle(el, 'width', String(attrs.rr_width));
+    if (attrs.rr_height) S.setStyle(el, 'height', String(attrs.rr_height));
     if (attrs.rr_scrollLeft || attrs.rr_scrollTop) {
       const id = sn.id;
       ctx.after.push(() => RD.state.scrolls.set(id, { x: +attrs.rr_scrollLeft || 0, y: +attrs.rr_scrollTop || 0 }));
     }
     if (tag === 'dialog' && attrs.rr_open_mode) {
-      el.setAttribute('data-rd-open-mode', String(attrs.rr_open_mode));
+      S.mark(el, 'data-rd-open-mode', String(attrs.rr_open_mode));
       ctx.after.push(() => RD.syncDialog(el));
     }
     if ((tag === 'video' || tag === 'audio') && attrs.rr_mediaCurrentTime !== undefined) {
@@ -459,8 +220,8 @@
     }
     if (tag === 'canvas') ctx.after.push(() => RD.fixCanvasBox(el));
     if (tag === 'iframe') {
-      el.setAttribute('sandbox', 'allow-same-origin');
-      if (attrs.rr_src) el.setAttribute('data-rd-blocked-src', String(attrs.rr_src));
+      S.mark(el, 'sandbox', 'allow-same-origin');
+      if (attrs.rr_src) S.mark(el, 'data-rd-blocked-src', String(attrs.rr_src));
     }
   }
   RD.applySpecialAttributes = applySpecialAttributes;
@@ -540,7 +301,11 @@
       }
       if (node.localName === 'style') {
         if (ctx.styleText.has(node)) distributeCssText(node, ctx.styleText.get(node));
-        else RD.markStyleDirty(node); // plain text children (old recordings): still rewrite hover
+        else {
+          // plain text children (old recordings): sanitised, and still rewrite hover
+          for (let c = node.firstChild; c; c = c.nextSibling) if (c.nodeType === 3) c.textContent = S.css(c.textContent);
+          RD.markStyleDirty(node);
+        }
       }
       if (node.localName === 'iframe') ctx.frames.push({ iframe: node, sn: null });
     }
@@ -559,7 +324,7 @@
       const root = el.attachShadow({ mode: 'open' });
       // document styles do not reach into shadow trees: give each root our helper sheet too
       const st = el.ownerDocument.createElement('style');
-      st.setAttribute('data-rd-injected', '');
+      S.mark(st, 'data-rd-injected', '');
       st.textContent = RD.INJECTED_CSS;
       root.appendChild(st);
       return root;
@@ -571,7 +336,7 @@
 
   /** Put `_cssText` into a <style>'s text children (honouring rr_split markers). */
   function distributeCssText(styleEl, cssText) {
-    const parts = String(cssText).split('/* rr_split */');
+    const parts = String(cssText).split('/* rr_split */').map((p) => S.css(p));
     const texts = Array.from(styleEl.childNodes).filter((n) => n.nodeType === 3);
     if (texts.length === 0) {
       styleEl.appendChild(styleEl.ownerDocument.createTextNode(parts.join('')));
@@ -634,6 +399,7 @@
 
   /** Run the deferred work of a build (frames, style texts, rr_* after-effects). */
   function finishContext(ctx, mirror) {
+    S.activateUses(); // before anything below can force a style update that expands <use>
     for (const f of ctx.frames) {
       if (f.sn) {
         if (f.iframe.isConnected) buildFrameDocument(f.iframe, f.sn, mirror);

@@ -1,6 +1,11 @@
 /*
  * canvas.js — canvas replay without scripts in the content frame.
  *
+ * Trust boundary: runs in the trusted outer page; recorded canvas commands, their arguments and
+ * image URLs are untrusted. Only CanvasRenderingContext2D members run, image sources pass the
+ * URL policy of RD.sanitize, and budgets (canvas pixels, commands per page) are enforced here
+ * and in sanitize.js. Styles are written only through RD.sanitize.setStyle.
+ *
  * Why: rrweb needs `allow-scripts` to replay canvases (UNSAFE_replayCanvas). We instead run the
  * recorded 2D commands from the trusted outer page on the frame's <canvas> elements (their 2D
  * context is reachable from here because the frame is same-origin), keep command order across
@@ -14,6 +19,8 @@
   const warn = (m, e) => RD.warn(m, e);
   const track = (p) => RD.track(p);
   const canvasQueues = new WeakMap();
+  const S = RD.sanitize;
+  const LIMITS = S.LIMITS;
 
   // Decoded images by source, least recently used first. A seek rebuilds every canvas from
   // its latest image (often the same data: URL as the seek before, and the snapshot tree names
@@ -26,7 +33,10 @@
   function decodeImage(src) {
     return new Promise((resolve, reject) => {
       const img = new Image();
-      img.onload = () => resolve(img);
+      img.onload = () =>
+        img.naturalWidth * img.naturalHeight > LIMITS.canvasPixels
+          ? reject(new Error('image too large (' + img.naturalWidth + 'x' + img.naturalHeight + ')'))
+          : resolve(img);
       img.onerror = () => reject(new Error('image failed'));
       img.src = src;
     }).then((img) =>
@@ -88,7 +98,8 @@
    */
   RD.fixCanvasBox = function (canvas) {
     if (!canvas.isConnected) return;
-    const W = canvas.width, H = canvas.height;
+    const size = S.canvasSize(canvas); // the recorded size, also for a canvas over budget
+    const W = size.width, H = size.height;
     let own = canvasBoxes.get(canvas);
     if (!own) {
       let m;
@@ -105,10 +116,10 @@
     const border = cs.boxSizing === 'border-box';
     const ex = border ? parseFloat(cs.paddingLeft) + parseFloat(cs.paddingRight) + parseFloat(cs.borderLeftWidth) + parseFloat(cs.borderRightWidth) : 0;
     const ey = border ? parseFloat(cs.paddingTop) + parseFloat(cs.paddingBottom) + parseFloat(cs.borderTopWidth) + parseFloat(cs.borderBottomWidth) : 0;
-    if (own.inline) canvas.style.setProperty('display', 'inline-block');
-    if (own.w) canvas.style.setProperty('width', W + ex + 'px');
-    if (own.h && own.w) canvas.style.setProperty('height', H + ey + 'px');
-    else if (own.h && W > 0) canvas.style.setProperty('aspect-ratio', 'auto ' + W + ' / ' + H); // content box, like a replaced element
+    if (own.inline) S.setStyle(canvas, 'display', 'inline-block');
+    if (own.w) S.setStyle(canvas, 'width', W + ex + 'px');
+    if (own.h && own.w) S.setStyle(canvas, 'height', H + ey + 'px');
+    else if (own.h && W > 0) S.setStyle(canvas, 'aspect-ratio', 'auto ' + W + ' / ' + H); // content box, like a replaced element
   };
 
   // canvas -> the data: URL its bitmap equals (restored from a snapshot or a seek, no command
@@ -147,12 +158,12 @@
   }
 
   function setBackground(canvas, url) {
-    const st = canvas.style;
-    st.setProperty('background-image', 'url("' + url + '")', 'important');
-    st.setProperty('background-size', '100% 100%', 'important');
-    st.setProperty('background-origin', 'content-box', 'important');
-    st.setProperty('background-position', '0 0', 'important');
-    st.setProperty('background-repeat', 'no-repeat', 'important');
+    // url is one of our blob: URLs (or a data: image): the sanitiser's URL policy allows both
+    S.setStyle(canvas, 'background-image', 'url("' + url + '")', 'important');
+    S.setStyle(canvas, 'background-size', '100% 100%', 'important');
+    S.setStyle(canvas, 'background-origin', 'content-box', 'important');
+    S.setStyle(canvas, 'background-position', '0 0', 'important');
+    S.setStyle(canvas, 'background-repeat', 'no-repeat', 'important');
   }
 
   // Decodes finish in any order (a small BMP can overtake an earlier, larger PNG), so only the
@@ -343,7 +354,15 @@
     const canvas = RD.mirror.get(d.id);
     if (!canvas || canvas.localName !== 'canvas') return;
     if (d.type !== undefined && d.type !== 0) return; // WebGL command streams are not replayed
-    const commands = d.commands || [{ property: d.property, args: d.args, setter: d.setter }];
+    let commands = d.commands || [{ property: d.property, args: d.args, setter: d.setter }];
+    if (!Array.isArray(commands)) return;
+    const room = LIMITS.canvasCommands - RD.budget.canvasCommands;
+    if (commands.length > room) {
+      RD.budget.exceed('over ' + LIMITS.canvasCommands + ' canvas commands');
+      commands = commands.slice(0, Math.max(0, room));
+    }
+    RD.budget.canvasCommands += commands.length;
+    if (!commands.length) return;
     canvasQueue(canvas, async () => {
       const ctx = canvas.getContext('2d');
       if (!ctx) return;

@@ -2,6 +2,9 @@
  * css.js — everything the replay does to CSS: the hover/focus selector rewrite, the device media
  * query rewrite, our helper stylesheet, constructed (adopted) stylesheets and CSSOM rule events.
  *
+ * Trust boundary: runs in the trusted outer page; recorded rule text and declarations are
+ * untrusted and pass through RD.sanitize.css / RD.sanitize.setStyle before any sheet sees them.
+ *
  * Why CSSOM instead of text rewriting: the browser already parsed the recorded CSS; editing
  * `selectorText` / `media.mediaText` of parsed rules in place is tolerant of anything the browser
  * accepted (rrweb's postcss path throws on malformed CSS, rrweb#1734) and keeps rule indexes
@@ -11,6 +14,7 @@
 (function (global) {
   const RD = (global.RD = global.RD || {});
   const warn = (m, e) => RD.warn(m, e);
+  const S = RD.sanitize;
 
   // ---------------------------------------------------------------- CSS rewrite
 
@@ -98,13 +102,8 @@
   RD.rewriteSheet = rewriteSheet;
   RD.rewriteRules = rewriteRules;
 
-  /** Rewrite url(...) values that point at disallowed schemes to nothing (CSS in style attrs). */
-  function cleanCssText(text) {
-    // Only `javascript:`-like schemes are neutralised textually; network fetches are stopped by
-    // the content CSP and by the request interceptor, and blocked images keep their boxes.
-    return String(text).replace(/url\(\s*(['"]?)\s*(?:javascript|vbscript):[^)]*\)/gi, 'none');
-  }
-  RD.cleanCssText = cleanCssText;
+  /** Recorded CSS text with every fetch outside the URL policy removed (see sanitize.js). */
+  RD.cleanCssText = S.css;
 
   const INJECTED_CSS = (RD.INJECTED_CSS = [
     'noscript, rd-script, rd-base, [data-rd-hidden] { display: none !important; }',
@@ -129,7 +128,7 @@
     let st = doc.querySelector('style[data-rd-injected]');
     if (st && st.isConnected) return;
     st = doc.createElement('style');
-    st.setAttribute('data-rd-injected', '');
+    S.mark(st, 'data-rd-injected', '');
     st.textContent = INJECTED_CSS;
     const head = doc.head || doc.documentElement;
     head.insertBefore(st, head.firstChild);
@@ -175,7 +174,7 @@
       sheet = new Ctor();
       const master = masterSheet(styleId);
       try {
-        sheet.replaceSync(Array.from(master.cssRules, (r) => r.cssText).join('\n'));
+        sheet.replaceSync(S.css(Array.from(master.cssRules, (r) => r.cssText).join('\n')));
       } catch (e) {}
       RD.rewriteSheet(sheet);
       per.set(doc, sheet);
@@ -189,7 +188,7 @@
       const rules = (s.rules || []).slice().sort((a, b) => (a.index || 0) - (b.index || 0));
       for (const r of rules) {
         try {
-          master.insertRule(r.rule, Math.min(master.cssRules.length, typeof r.index === 'number' ? r.index : master.cssRules.length));
+          master.insertRule(S.css(r.rule), Math.min(master.cssRules.length, typeof r.index === 'number' ? r.index : master.cssRules.length));
         } catch (e) {
           /* rule from another engine */
         }
@@ -275,7 +274,7 @@
     if (!list) return;
     const pos = Math.max(0, Math.min(list.cssRules.length, path[path.length - 1]));
     try {
-      list.insertRule(rule, pos);
+      list.insertRule(S.css(rule), pos);
       RD.rewriteRules([list.cssRules[pos]]);
     } catch (e) {
       /* vendor rule from another browser: skip */
@@ -297,7 +296,7 @@
     for (const sheet of sheets) {
       if (d.replaceSync !== undefined || d.replace !== undefined) {
         try {
-          sheet.replaceSync(d.replaceSync !== undefined ? d.replaceSync : d.replace);
+          sheet.replaceSync(S.css(d.replaceSync !== undefined ? d.replaceSync : d.replace));
           RD.rewriteSheet(sheet);
         } catch (e) {}
       }
@@ -318,7 +317,7 @@
       }
       if (!rule || !rule.style) continue;
       try {
-        if (d.set) rule.style.setProperty(d.set.property, d.set.value, d.set.priority || '');
+        if (d.set) S.setStyle(rule, d.set.property, d.set.value, d.set.priority || '');
         if (d.remove) rule.style.removeProperty(d.remove.property);
       } catch (e) {}
     }

@@ -2,6 +2,9 @@
  * cursor.js — the pointer overlay (cursor, trail, click/tap ripples, touch point) and the
  * simulated :hover / :focus state of the recorded page.
  *
+ * Trust boundary: runs in the trusted outer page; recorded positions and node ids are untrusted
+ * numbers. It only moves our own overlay and toggles our own classes on recorded elements.
+ *
  * Why: the content frame never receives real pointer or keyboard input (pointer-events: none,
  * no scripts), so interaction styling is simulated with classes that build.js's selector rewrite
  * (`a:hover` -> also `a.\:hover`) makes effective. Hover follows what the live browser does: the

@@ -3,6 +3,9 @@
  * recorded viewport, scaled to fit the pane with one CSS transform over frame + cursor overlay),
  * and the "frame painted" acknowledgement.
  *
+ * Trust boundary: this is the trusted outer page; only Qt calls `rd`. Recorded data it receives
+ * (events, states) is handed to apply.js/build.js, which write it through RD.sanitize only.
+ *
  * Why: keeping load / applyEvents / setState separate lets Qt either stream a recording or jump
  * to a checkpoint built elsewhere (the Python DOM mirror) and then restore side state. ack() is
  * how Qt learns a frame with the requested state is really on screen (grab() is blank or stale
@@ -30,10 +33,10 @@
   function makeFrame(hidden) {
     const f = document.createElement('iframe');
     f.className = 'rd-content';
-    f.setAttribute('sandbox', 'allow-same-origin');
-    f.setAttribute('tabindex', '-1');
-    f.setAttribute('aria-label', 'recorded page');
-    f.setAttribute('scrolling', 'no');
+    RD.sanitize.mark(f, 'sandbox', 'allow-same-origin');
+    RD.sanitize.mark(f, 'tabindex', '-1');
+    RD.sanitize.mark(f, 'aria-label', 'recorded page');
+    RD.sanitize.mark(f, 'scrolling', 'no');
     f.hidden = hidden;
     const st = stage();
     // right after the shown frame (or first): the overlay stays on top, and an iframe must
@@ -102,28 +105,96 @@
     fit();
   }
 
+  // Zoom (set by Qt, mirrored in ReplayView.displayed_rect): 'fit' scales the page down to the
+  // pane (never up), a number is a fixed scale (1 = 1:1). A page larger than the pane makes this
+  // outer page scroll (scroll bars, wheel, or drag to pan); the recorded page never reflows.
+  let zoom = 'fit';
+
+  function scaleFor(pw, ph, width, height) {
+    return zoom === 'fit' ? Math.min(pw / width, ph / height, 1) || 1 : zoom;
+  }
+
   /** Scale the stage to the pane; headless rendering is always 1:1 at the top-left corner. */
   function fit() {
     const st = stage();
     const { width, height } = RD.state.viewport;
+    const root = document.documentElement;
     if (RD.config.headless) {
       st.style.transform = 'none';
       st.style.left = '0px';
       st.style.top = '0px';
+      root.classList.remove('rd-zoomed');
       return;
     }
     const pw = window.innerWidth, ph = window.innerHeight;
-    const scale = Math.min(pw / width, ph / height, 1) || 1;
+    const scale = scaleFor(pw, ph, width, height);
+    const left = Math.max(0, (pw - width * scale) / 2), top = Math.max(0, (ph - height * scale) / 2);
     st.style.transform = 'scale(' + scale + ')';
-    st.style.left = Math.max(0, (pw - width * scale) / 2) + 'px';
-    st.style.top = Math.max(0, (ph - height * scale) / 2) + 'px';
+    st.style.left = left + 'px';
+    st.style.top = top + 'px';
+    const scrolls = zoom !== 'fit' && (width * scale > pw + 0.5 || height * scale > ph + 0.5);
+    root.classList.toggle('rd-zoomed', scrolls);
+    root.style.overflow = scrolls ? 'auto' : 'hidden';
+    document.body.style.overflow = scrolls ? 'visible' : 'hidden';
+    root.style.colorScheme = 'dark'; // scroll bars that suit the dark backdrop
+    let extent = document.getElementById('rd-extent');
+    if (!extent) {
+      extent = document.createElement('div');
+      extent.id = 'rd-extent';
+      extent.style.cssText = 'position:absolute;width:1px;height:1px;pointer-events:none;visibility:hidden';
+      document.body.appendChild(extent);
+    }
+    extent.style.left = Math.max(0, left + width * scale - 1) + 'px';
+    extent.style.top = Math.max(0, top + height * scale - 1) + 'px';
+    if (!scrolls && (window.scrollX || window.scrollY)) window.scrollTo(0, 0);
   }
   window.addEventListener('resize', fit);
+
+  /** 'fit' or a scale factor; keeps the point at the centre of the pane where it was. */
+  RD.setZoom = function (z) {
+    z = z === 'fit' ? 'fit' : Math.min(4, Math.max(0.1, +z || 1));
+    const { width, height } = RD.state.viewport;
+    const pw = window.innerWidth, ph = window.innerHeight;
+    const before = scaleFor(pw, ph, width, height);
+    const st = stage();
+    const cx = (window.scrollX + pw / 2 - (parseFloat(st.style.left) || 0)) / before;
+    const cy = (window.scrollY + ph / 2 - (parseFloat(st.style.top) || 0)) / before;
+    zoom = z;
+    fit();
+    const after = scaleFor(pw, ph, width, height);
+    if (zoom !== 'fit') {
+      window.scrollTo(cx * after + (parseFloat(st.style.left) || 0) - pw / 2, cy * after + (parseFloat(st.style.top) || 0) - ph / 2);
+    }
+  };
+
+  // drag to pan a zoomed page (the recorded page gets no pointer events: it is a picture)
+  let drag = null;
+  window.addEventListener('mousedown', (e) => {
+    if (e.button !== 0 || !document.documentElement.classList.contains('rd-zoomed')) return;
+    drag = { x: e.clientX, y: e.clientY };
+    document.documentElement.style.cursor = 'grabbing';
+    e.preventDefault();
+  });
+  window.addEventListener('mousemove', (e) => {
+    if (!drag) return;
+    window.scrollBy(drag.x - e.clientX, drag.y - e.clientY);
+    drag = { x: e.clientX, y: e.clientY };
+  });
+  window.addEventListener('mouseup', () => {
+    drag = null;
+    document.documentElement.style.cursor = '';
+  });
 
   RD.setViewport = function (width, height) {
     width = Math.round(+width);
     height = Math.round(+height);
     if (!(width > 0 && height > 0)) return;
+    const side = RD.sanitize.LIMITS.viewportSide;
+    if (width > side || height > side) {
+      RD.budget.exceed('a ' + width + 'x' + height + ' px viewport');
+      width = Math.min(width, side);
+      height = Math.min(height, side);
+    }
     RD.state.viewport = { width, height };
     sizeFrame();
   };
@@ -228,7 +299,9 @@
     const [r, g, b] = tokenColour(token);
     document.getElementById('rd-sentinel').style.backgroundColor = 'rgb(' + r + ',' + g + ',' + b + ')';
     await nextPaint();
-    RD.bridge.post({ kind: 'frame', token });
+    const heavy = Array.from(RD.budget.reasons);
+    RD.budget.reasons.clear();
+    RD.bridge.post(heavy.length ? { kind: 'frame', token, heavy: heavy.join('; ') } : { kind: 'frame', token });
     return token;
   };
 
@@ -260,6 +333,7 @@
     configure: (cfg) => (RD.configure(cfg), true),
     clear: () => (RD.clear(), true),
     setViewport: (w, h) => (RD.setViewport(w, h), true),
+    setZoom: (z) => (RD.setZoom(z), true),
     info: () => ({
       viewport: RD.state.viewport,
       nodes: RD.mirror.nodes.size,

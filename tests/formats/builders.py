@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import gzip
+import re
 import struct
 import zipfile
 import zlib
@@ -211,17 +212,36 @@ def clone(obj):
 # ---------------------------------------------------------------- store checks
 
 
-def stored(db, sid: str) -> list[dict]:
+def sid(db, name: str) -> str | None:
+    """The id of the session stored as ``name`` or read from folder/file ``name``.
+
+    A recording without an id of its own is stored as ``rec-<hash>`` (issue 9: file
+    names are not ids); tests still name such sessions by their folder or file.
+    """
+    conn = db.conn
+    if conn.execute("SELECT 1 FROM sessions WHERE id = ?", (name,)).fetchone():
+        return name
+    found = [
+        r[0]
+        for r in conn.execute("SELECT id, source FROM session_details")
+        if any(f"{sep}{name}{end}" in r[1] for sep in ("/", ":") for end in ("/", "."))
+    ]
+    assert len(found) <= 1, found
+    return found[0] if found else None
+
+
+def stored(db, name: str) -> list[dict]:
     from replaydesk.store import iter_events
 
-    return list(iter_events(db.conn, sid))
+    return list(iter_events(db.conn, sid(db, name) or name))
 
 
-def row(db, sid: str) -> dict | None:
+def row(db, name: str) -> dict | None:
     """The session's row with its details (source, warnings, meta), via the public query."""
     from replaydesk.store import session_info
 
-    return session_info(db, sid)
+    found = sid(db, name)
+    return session_info(db, found) if found else None
 
 
 def session_ids(db) -> set[str]:
@@ -300,4 +320,83 @@ def big_events(min_bytes: int = 4 << 20) -> list[dict]:
         out.extend(evs)
         size += len(corpus_raw(name))
         k += 1
+    return out
+
+
+# ---------------------------------------------------------------- hostile: deep nesting
+
+
+def _deep_div_chain(depth: int, first_id: int) -> tuple[dict, dict]:
+    """``depth`` nested ``<div>`` elements (ids from ``first_id``): (outermost, innermost)."""
+    top = node = {"type": 2, "tagName": "div", "attributes": {"style": "padding-left:1px"}, "childNodes": [], "id": first_id}
+    for k in range(1, depth):
+        child = {"type": 2, "tagName": "div", "attributes": {}, "childNodes": [], "id": first_id + k}
+        node["childNodes"].append(child)
+        node = child
+    node["childNodes"].append({"type": 3, "textContent": f"bottom of {depth}", "id": first_id + depth})
+    return top, node
+
+
+def deep_snapshot_events(depth: int, t0: int = 1_700_000_000_000) -> list[dict]:
+    """A session whose FullSnapshot nests ``depth`` DOM levels below the document
+    (document > html > body > div x (depth - 2))."""
+    chain, _ = _deep_div_chain(max(depth - 2, 1), 10)
+    body = {"type": 2, "tagName": "body", "attributes": {}, "childNodes": [chain], "id": 3}
+    html = {"type": 2, "tagName": "html", "attributes": {}, "childNodes": [body], "id": 2}
+    return [
+        {"type": 4, "data": {"href": "http://deep.test/", "width": 800, "height": 600}, "timestamp": t0},
+        {"type": 2, "data": {"node": {"type": 0, "childNodes": [html], "id": 1}, "initialOffset": {"top": 0, "left": 0}}, "timestamp": t0 + 5},
+        {"type": 3, "data": {"source": 1, "positions": [{"x": 5, "y": 5, "id": 3, "timeOffset": 0}]}, "timestamp": t0 + 1000},
+    ]
+
+
+def deep_mutation_events(depth: int, per_event: int = 100, t0: int = 1_700_000_000_000) -> list[dict]:
+    """A shallow snapshot, then Mutation events each adding ``per_event`` more nested
+    ``<div>`` levels under the previous innermost one until ``depth`` DOM levels.
+    Like rrweb's recorder, every add is one node without children (``skipChild``)."""
+    evs = tiny_events(t0, n_moves=0)
+    evs[1]["data"]["node"]["childNodes"][0]["childNodes"] = [
+        {"type": 2, "tagName": "body", "attributes": {}, "childNodes": [], "id": 3}
+    ]
+    parent, level, t = 3, 2, t0 + 100
+    while level < depth:
+        adds = []
+        for _ in range(min(per_event, depth - level)):
+            nid = level + 10
+            adds.append({"parentId": parent, "nextId": None,
+                         "node": {"type": 2, "tagName": "div", "attributes": {}, "childNodes": [], "id": nid}})
+            parent, level = nid, level + 1
+        if level >= depth:
+            adds.append({"parentId": parent, "nextId": None, "node": {"type": 3, "textContent": f"bottom of {depth}", "id": 10**7}})
+        evs.append({"type": 3, "data": {"source": 0, "texts": [], "attributes": [], "removes": [], "adds": adds}, "timestamp": t})
+        t += 10
+    evs.append({"type": 3, "data": {"source": 1, "positions": [{"x": 5, "y": 5, "id": 3, "timeOffset": 0}]}, "timestamp": t + 500})
+    return evs
+
+
+def deep_json(value) -> bytes:
+    """``value`` as JSON without orjson's 255-level write limit."""
+    from replaydesk.formats.deepjson import dumps as deep_dumps
+
+    return deep_dumps(value)
+
+
+def names(db, ids: list[str]) -> list[str]:
+    """Each session's id, or, for one without an id of its own (``rec-<hash>``), the
+    folder or file it was read from (its display name): what the older tests named."""
+    out = []
+    for i in ids:
+        if not re.fullmatch(r"rec-[0-9a-f]{16}(~\d+)?", i):
+            out.append(i)
+            continue
+        source = db.conn.execute("SELECT source FROM session_details WHERE id = ?", (i,)).fetchone()[0]
+        path = source.rpartition(":")[2] if ".zip:" in source else source
+        parts = path.replace("\\", "/").split("/")
+        base = parts[-1]
+        if base.lower().startswith("events.") and len(parts) > 1:
+            out.append(parts[-2])
+        else:
+            from replaydesk.formats.sources import strip_ext
+
+            out.append(strip_ext(base))
     return out

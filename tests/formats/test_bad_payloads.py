@@ -60,6 +60,6 @@ def test_junk_inside_payload_keeps_the_session(fresh_db, tmp_path, case):
     p = B.write(tmp_path / "s.json", B.dumps(evs))
     report = import_paths(fresh_db, [p])
     assert report.rejected == [], report.rejected
-    assert report.added == ["s"]
+    assert B.names(fresh_db, report.added) == ["s"]
     B.check_integrity(fresh_db)
     assert B.row(fresh_db, "s")["event_count"] >= len(evs) - 1

@@ -9,6 +9,7 @@ import orjson
 import pytest
 
 from replaydesk.formats import Normalizer
+from replaydesk.formats.normalize import UnitUndecided, seconds_unit, timestamps_in
 
 from . import builders as B
 
@@ -95,9 +96,12 @@ def test_unknown_event_types_are_kept():
     assert out == [odd, asset, {"type": 0, "timestamp": T}] and norm.dropped == 0
 
 
-def test_seconds_are_detected_from_the_first_event_and_converted():
-    out, norm = run([ev(1_750_000_000.123), ev(1_750_000_001), ev(1_750_000_001.9996)])
-    assert norm.seconds is True
+def test_seconds_are_decided_from_the_whole_session_and_converted():
+    items = [ev(1_750_000_000.123), ev(1_750_000_001), ev(1_750_000_001.9996)]
+    with pytest.raises(UnitUndecided):  # the first value alone does not decide
+        run([dict(e) for e in items])
+    assert seconds_unit(timestamps_in(items)) is True
+    out, norm = run(items, Normalizer(seconds=True))
     assert [e["timestamp"] for e in out] == [1_750_000_000_123, 1_750_000_001_000, 1_750_000_002_000]
     out, norm = run([ev(T), ev(T + 0.4)])
     assert norm.seconds is False and [e["timestamp"] for e in out] == [T, T]

@@ -57,21 +57,21 @@ def test_event_array_plain_or_compressed(fresh_db, tmp_path, name, pack):
     p = B.write(tmp_path / name, pack(B.corpus_raw(SMALL)))
     sid = name.split(".")[0]
     report = clean_import(fresh_db, p)
-    assert report.added == [sid]
+    assert B.names(fresh_db, report.added) == [sid]
     assert_session(fresh_db, sid, B.events(SMALL))
 
 
 def test_events_wrapper_object(fresh_db, tmp_path):
     p = B.write(tmp_path / "rrweb.json", B.dumps({"events": B.events(SMALL)}))
     report = clean_import(fresh_db, p)
-    assert report.added == ["rrweb"]
+    assert B.names(fresh_db, report.added) == ["rrweb"]
     assert_session(fresh_db, "rrweb", B.events(SMALL))
 
 
 def test_json_lines_one_event_per_line(fresh_db, tmp_path):
     p = B.write(tmp_path / "lines.jsonl", B.jsonl(B.events(OTHER)))
     report = clean_import(fresh_db, p)
-    assert report.added == ["lines"]
+    assert B.names(fresh_db, report.added) == ["lines"]
     assert_session(fresh_db, "lines", B.events(OTHER))
 
 
@@ -79,14 +79,14 @@ def test_json_lines_with_crlf_and_blank_lines(fresh_db, tmp_path):
     body = b"\r\n\r\n".join(orjson.dumps(e) for e in B.events(SMALL)) + b"\r\n"
     p = B.write(tmp_path / "crlf.ndjson", body)
     report = clean_import(fresh_db, p)
-    assert report.added == ["crlf"]
+    assert B.names(fresh_db, report.added) == ["crlf"]
     assert_session(fresh_db, "crlf", B.events(SMALL))
 
 
 def test_json_lines_of_posthog_blob_lines(fresh_db, tmp_path):
     p = B.write(tmp_path / "blob.jsonl", B.posthog_blob_lines(B.events(OTHER), "0191c5a4-7e1f"))
     report = clean_import(fresh_db, p)
-    assert report.added == ["blob"]
+    assert B.names(fresh_db, report.added) == ["blob"]
     assert_session(fresh_db, "blob", B.events(OTHER))
 
 
@@ -95,9 +95,10 @@ def test_posthog_blob_lines_of_two_windows_are_two_sessions(fresh_db, tmp_path):
     lines = [orjson.dumps(["win-a", e]) for e in a] + [orjson.dumps(["win-b", e]) for e in b]
     p = B.write(tmp_path / "two.jsonl", b"\n".join(lines) + b"\n")
     report = clean_import(fresh_db, p)
-    assert sorted(report.added) == ["two", "two#w2"]
-    assert_session(fresh_db, "two", a)  # the larger window keeps the plain id
-    assert_session(fresh_db, "two#w2", b)
+    assert B.names(fresh_db, report.added) == ["two", "two"]  # no recorded id: each window is its own snapshot-hash id
+    first, second = report.added  # the larger window first
+    assert_session(fresh_db, first, a)
+    assert_session(fresh_db, second, b)
 
 
 def test_posthog_older_blob_lines_with_window_id_and_data(fresh_db, tmp_path):
@@ -105,7 +106,7 @@ def test_posthog_older_blob_lines_with_window_id_and_data(fresh_db, tmp_path):
     lines = [orjson.dumps({"window_id": "w-1", "data": evs[i : i + 40]}) for i in range(0, len(evs), 40)]
     p = B.write(tmp_path / "old-blob.jsonl", b"\n".join(lines) + b"\n")
     report = clean_import(fresh_db, p)
-    assert report.added == ["old-blob"]
+    assert B.names(fresh_db, report.added) == ["old-blob"]
     assert_session(fresh_db, "old-blob", evs)
 
 
@@ -132,7 +133,7 @@ def test_one_subfolder_per_session(fresh_db, tmp_path, container, events_file):
         for name, data in members.items():
             B.write(path / name, data)
     report = clean_import(fresh_db, path)
-    assert sorted(report.added) == ["alpha-from-meta", "beta", "gamma"]
+    assert sorted(B.names(fresh_db, report.added)) == ["alpha-from-meta", "beta", "gamma"]
     assert_session(fresh_db, "alpha-from-meta", B.events(SMALL))
     assert_session(fresh_db, "beta", B.events(OTHER))
     assert_session(fresh_db, "gamma", B.events(PHONE))
@@ -143,7 +144,7 @@ def test_one_subfolder_per_session(fresh_db, tmp_path, container, events_file):
 
 def test_corpus_archive_demo_zip(fresh_db, corpus, corpus_sessions):
     report = clean_import(fresh_db, corpus / "archive-demo.zip")
-    assert sorted(report.added) == sorted(p.name for p in corpus_sessions)
+    assert sorted(B.names(fresh_db, report.added)) == sorted(p.name for p in corpus_sessions)
     for folder in corpus_sessions:
         meta = B.meta(folder.name)
         r = B.row(fresh_db, folder.name)
@@ -159,7 +160,7 @@ def test_folder_of_loose_files_and_single_session_folder(fresh_db, tmp_path):
     B.write(loose / "notes.txt", b"not a recording, and not looked at")
     single = B.session_folder(tmp_path, "ses_single", B.corpus_raw(PHONE))
     report = clean_import(fresh_db, loose, single)
-    assert sorted(report.added) == ["one", "ses_single", "two"]
+    assert sorted(B.names(fresh_db, report.added)) == ["one", "ses_single", "two"]
     assert_session(fresh_db, "two", B.events(OTHER))
     assert_session(fresh_db, "ses_single", B.events(PHONE))
 
@@ -168,7 +169,7 @@ def test_zip_with_top_folder_and_loose_zip_members(fresh_db, tmp_path):
     nested = B.make_zip(tmp_path / "nested.zip", B.folder_members({"export-2026/s1": B.corpus_raw(SMALL), "export-2026/s2": B.corpus_raw(OTHER)}))
     loose = B.make_zip(tmp_path / "loose.zip", {"a.json": B.corpus_raw(TWO_PAGES), "b.jsonl": B.jsonl(B.events(PHONE))}, compression=0)
     report = clean_import(fresh_db, nested, loose)
-    assert sorted(report.added) == ["a", "b", "s1", "s2"]
+    assert sorted(B.names(fresh_db, report.added)) == ["a", "b", "s1", "s2"]
     assert_session(fresh_db, "s2", B.events(OTHER))
     assert_session(fresh_db, "b", B.events(PHONE))
 
@@ -180,7 +181,7 @@ def test_posthog_export_v2(fresh_db, tmp_path):
     evs = B.events(OTHER)
     p = B.write(tmp_path / "export.json", B.posthog_v2(evs, "0191c5a4-rec-7", B.PERSON, window=1))
     report = clean_import(fresh_db, p)
-    assert report.added == ["0191c5a4-rec-7"]
+    assert B.names(fresh_db, report.added) == ["0191c5a4-rec-7"]
     r = B.row(fresh_db, "0191c5a4-rec-7")
     assert r["event_count"] == len(evs)
     assert B.without(B.stored(fresh_db, "0191c5a4-rec-7"), "windowId") == evs
@@ -191,7 +192,7 @@ def test_posthog_export_v2_two_windows(fresh_db, tmp_path):
     snaps = sorted(B.with_window(a, 1) + B.with_window(b, 2), key=lambda e: e["timestamp"])
     p = B.write(tmp_path / "export.json", B.dumps({"version": "2023-04-28", "data": {"id": "rec-9", "person": None, "snapshots": snaps}}))
     report = clean_import(fresh_db, p)
-    assert sorted(report.added) == ["rec-9", "rec-9#w2"]
+    assert sorted(B.names(fresh_db, report.added)) == ["rec-9", "rec-9#w2"]
     assert B.without(B.stored(fresh_db, "rec-9"), "windowId") == a
     assert B.without(B.stored(fresh_db, "rec-9#w2"), "windowId") == b
 
@@ -200,7 +201,7 @@ def test_posthog_export_v1(fresh_db, tmp_path):
     evs = B.events(OTHER)
     p = B.write(tmp_path / "legacy.json", B.posthog_v1({"0187d7c7-aaaa": evs}, B.PERSON))
     report = clean_import(fresh_db, p)
-    assert report.added == ["legacy"]
+    assert B.names(fresh_db, report.added) == ["legacy"]
     assert_session(fresh_db, "legacy", evs)
 
 
@@ -208,10 +209,10 @@ def test_posthog_export_v1_two_windows_is_two_sessions(fresh_db, tmp_path):
     small, big = B.events(SMALL), B.events(OTHER)
     p = B.write(tmp_path / "legacy2.json", B.posthog_v1({"0187-win-small": small, "0187-win-big": big}, B.PERSON))
     report = clean_import(fresh_db, p)
-    assert sorted(report.added) == ["legacy2", "legacy2#w2"]
-    assert_session(fresh_db, "legacy2", big)
-    assert_session(fresh_db, "legacy2#w2", small)
-    for sid in ("legacy2", "legacy2#w2"):
+    assert B.names(fresh_db, report.added) == ["legacy2", "legacy2"]
+    assert_session(fresh_db, report.added[0], big)
+    assert_session(fresh_db, report.added[1], small)
+    for sid in report.added:
         r = B.row(fresh_db, sid)
         assert (r["user_id"], r["user_email"]) == ("user-42", "ada@example.org")
 
@@ -235,7 +236,7 @@ def test_posthog_cv_2024_10_partial_compression(fresh_db, tmp_path):
     assert sum(1 for e in packed if e.get("cv") and isinstance(e["data"], dict) and isinstance(e["data"]["adds"], str)) >= 5
     p = B.write(tmp_path / "cv.json", B.posthog_v2(packed, "rec-cv", None, window=None))
     report = clean_import(fresh_db, p)
-    assert report.added == ["rec-cv"]
+    assert B.names(fresh_db, report.added) == ["rec-cv"]
     assert_session(fresh_db, "rec-cv", evs)
 
 
@@ -280,7 +281,7 @@ def test_packed_events_in_json_lines(fresh_db, tmp_path):
 def test_packed_events_in_zip(fresh_db, tmp_path):
     members = B.folder_members({"s-packed": B.dumps([B.pack(e) for e in B.events(PHONE)]), "s-plain": B.corpus_raw(SMALL)})
     report = clean_import(fresh_db, B.make_zip(tmp_path / "packed.zip", members))
-    assert sorted(report.added) == ["s-packed", "s-plain"]
+    assert sorted(B.names(fresh_db, report.added)) == ["s-packed", "s-plain"]
     assert_session(fresh_db, "s-packed", B.events(PHONE))
 
 
@@ -291,12 +292,12 @@ def test_packed_events_in_zip(fresh_db, tmp_path):
 def test_session_id_from_meta(fresh_db, tmp_path, key):
     folder = B.session_folder(tmp_path / "arch", "folder-name", B.corpus_raw(SMALL), meta_obj={key: f"from-{key}"})
     report = clean_import(fresh_db, folder.parent)
-    assert report.added == [f"from-{key}"]
+    assert B.names(fresh_db, report.added) == [f"from-{key}"]
 
 
 def test_meta_id_wins_in_documented_order(fresh_db, tmp_path):
     folder = B.session_folder(tmp_path / "arch", "f", B.corpus_raw(SMALL), meta_obj={"sessionId": "c", "session_id": "b", "id": "a"})
-    assert clean_import(fresh_db, folder).added == ["a"]
+    assert B.names(fresh_db, clean_import(fresh_db, folder).added) == ["a"]
 
 
 @pytest.mark.parametrize(
@@ -309,12 +310,12 @@ def test_session_id_from_file_name(fresh_db, tmp_path, name, expected):
         data = gzip.compress(data)
     elif name.endswith(".zst"):
         data = zstandard.ZstdCompressor().compress(data)
-    assert clean_import(fresh_db, B.write(tmp_path / name, data)).added == [expected]
+    assert B.names(fresh_db, clean_import(fresh_db, B.write(tmp_path / name, data)).added) == [expected]
 
 
 def test_session_id_from_folder_name_without_meta(fresh_db, tmp_path):
     folder = B.session_folder(tmp_path, "ses_from_folder", B.corpus_raw(SMALL))
-    assert clean_import(fresh_db, folder).added == ["ses_from_folder"]
+    assert B.names(fresh_db, clean_import(fresh_db, folder).added) == ["ses_from_folder"]
 
 
 # ------------------------------------------------------------ event content
@@ -323,7 +324,7 @@ def test_session_id_from_folder_name_without_meta(fresh_db, tmp_path):
 def test_multi_page_session_is_one_session_with_its_pages(fresh_db, corpus):
     folder = corpus / MULTI_PAGE
     report = clean_import(fresh_db, folder)
-    assert report.added == [MULTI_PAGE]
+    assert B.names(fresh_db, report.added) == [MULTI_PAGE]
     meta = B.meta(MULTI_PAGE)
     info = session_info(fresh_db, MULTI_PAGE)
     assert info["page_count"] == 5 == len(info["pages"])
@@ -355,7 +356,7 @@ def test_stable_sort_keeps_meta_before_full_snapshot(fresh_db, tmp_path):
     p = B.write(tmp_path / "unsorted.json", B.dumps(shuffled))
     report = import_paths(fresh_db, [p])
     assert report.rejected == []
-    assert report.added == ["unsorted"]
+    assert B.names(fresh_db, report.added) == ["unsorted"]
     got = B.stored(fresh_db, "unsorted")
     assert got == sorted(shuffled, key=lambda e: e["timestamp"])  # Python's sort is stable
     ts = [e["timestamp"] for e in got]
@@ -390,7 +391,7 @@ def test_second_based_timestamps_are_converted(fresh_db, tmp_path, as_float):
     p = B.write(tmp_path / "secs.json", B.dumps(secs))
     report = import_paths(fresh_db, [p])
     assert report.rejected == []
-    assert report.added == ["secs"]
+    assert B.names(fresh_db, report.added) == ["secs"]
     (label, w), = report.warnings
     assert "secs" in label and "seconds" in w
     assert_session(fresh_db, "secs", expected)

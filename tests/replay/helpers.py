@@ -63,7 +63,14 @@ def replay_until(session_id: str, ms_after_start: int | None = None):
 
 
 def direct_replay(events: list[dict], t: int) -> Mirror:
-    """A fresh mirror fed every event up to ``t`` (absolute ms): the reference a seek must equal."""
+    """A fresh mirror fed every event up to ``t`` (absolute ms): the reference a seek must equal.
+
+    Like a seek (and rrweb), a ``t`` before the first full snapshot means the first snapshot."""
+    from replaydesk.replay.seek import is_full_snapshot
+
+    first = next((e["timestamp"] for e in events if is_full_snapshot(e)), None)
+    if first is not None and t < first:
+        t = first
     m = Mirror()
     for k, ev in enumerate(events):
         if ev["timestamp"] > t:

@@ -245,6 +245,141 @@ def _v_csp_override(ids, n, ctx):
             el(ids, "template", {}, [el(ids, "script", {}, [text(ids, payload(n))])])]
 
 
+# ---- vectors that only the sanitiser stops (the sandbox, CSP or Chromium stopped them before)
+
+def _svg(ids, children, **attrs):
+    return el(ids, "svg", {"width": "40", "height": "20", **attrs}, children, isSVG=True)
+
+
+def _v_prefixed_tags(ids, n, ctx):
+    # createElementNS(SVG, 'x:script') is a real SVGScriptElement: tags are judged by local name
+    return [_svg(ids, [
+        el(ids, "x:script", {}, [text(ids, payload(n))], isSVG=True),
+        el(ids, "SVG:SCRIPT", {"href": f"{EVIL}/prefixed.js"}, [text(ids, payload(n))], isSVG=True),
+        el(ids, "a:handler", {"type": "application/ecmascript"}, [text(ids, payload(n))], isSVG=True),
+        el(ids, "x:image", {"x:href": f"{EVIL}/prefixed.png", "width": "5", "height": "5"}, isSVG=True),
+    ]), el(ids, "html:script", {}, [text(ids, payload(n))]), el(ids, "h:base", {"href": f"{EVIL}/"})]
+
+
+def _i_prefixed_tags(ids, n, ctx):
+    sid, tid = ids(), ids()
+    return [_mut(adds=[{"parentId": ctx["body"], "nextId": None, "node": {
+        "type": 2, "tagName": "svg", "isSVG": True, "attributes": {}, "id": sid, "childNodes": [
+            {"type": 2, "tagName": "xx:script", "isSVG": True, "attributes": {}, "id": tid, "childNodes": [
+                {"type": 3, "textContent": payload(n), "id": ids()}]}]}}])]
+
+
+def _v_smil(ids, n, ctx):
+    tab_js = "java\tscript:" + payload(n)
+    a = el(ids, "a", {"href": "#ok"}, [
+        el(ids, "set", {"attributeName": "href", "to": tab_js, "begin": "0s", "fill": "freeze"}, isSVG=True),
+        el(ids, "text", {"y": "10"}, [text(ids, "smil")], isSVG=True)], isSVG=True)
+    use = el(ids, "use", {"href": "#smil-sym", "width": "5", "height": "5"}, [
+        el(ids, "set", {"attributeName": "href", "to": f"{EVIL}/smil.svg#x", "begin": "0s"}, isSVG=True),
+        el(ids, "animate", {"attributeName": "xlink:href", "values": f"#smil-sym;{EVIL}/anim.svg#y", "dur": "0.01s",
+                            "fill": "freeze"}, isSVG=True),
+        el(ids, "set", {"attributeName": "X:HREF", "to": f"{EVIL}/prefixed-smil.svg#z"}, isSVG=True),
+    ], isSVG=True)
+    later = el(ids, "animate", {"attributeName": "x", "from": "0", "to": "5", "dur": "1s"}, isSVG=True)
+    ctx["smil_later"] = later["id"]
+    img = el(ids, "image", {"width": "5", "height": "5"}, [
+        el(ids, "set", {"attributeName": "href", "to": f"{EVIL}/smil-image.png"}, isSVG=True),
+        el(ids, "animate", {"attributeName": "fill", "to": f"url({EVIL}/paint.svg#p)"}, isSVG=True),
+        el(ids, "animateMotion", {"path": "M0 0 L5 5", "dur": "1s"}, isSVG=True),
+        el(ids, "animateTransform", {"attributeName": "style", "to": f"fill:url({EVIL}/s.svg#q)"}, isSVG=True),
+    ], isSVG=True)
+    sym = el(ids, "symbol", {"id": "smil-sym"}, [el(ids, "rect", {"width": "3", "height": "3"}, isSVG=True)], isSVG=True)
+    return [_svg(ids, [sym, a, use, img, el(ids, "rect", {"width": "4", "height": "4"}, [later], isSVG=True)])]
+
+
+def _i_smil(ids, n, ctx):
+    # attributeName changed after the fact, then a value that would only be safe for `x`
+    return [_mut(attributes=[{"id": ctx["smil_later"], "attributes": {"attributeName": "href"}}]),
+            _mut(attributes=[{"id": ctx["smil_later"], "attributes": {"to": "javascript:" + payload(n)}}])]
+
+
+def _v_url_whitespace(ids, n, ctx):
+    # the WHATWG URL parser removes TAB/LF/CR anywhere and trims C0 controls and spaces
+    variants = ["java\tscript:", "java\nscript:", "jav\ra\tscr\nipt:", "\x01\x02 javascript:", "JaVa\tScRiPt:",
+                "\tjavascript\t:", "vb\tscript:"]
+    nodes = [el(ids, "a", {"href": v + payload(n)}, [text(ids, f"ws{i}")]) for i, v in enumerate(variants)]
+    nodes += [el(ids, "iframe", {"src": "java\nscript:" + payload(n)}),
+              el(ids, "img", {"src": "java\tscript:" + payload(n)}),
+              el(ids, "form", {"action": "java\tscript:" + payload(n)}),
+              _svg(ids, [el(ids, "a", {"xlink:href": "java\tscript:" + payload(n), "href": "\x00java\nscript:" + payload(n)},
+                            [el(ids, "text", {"y": "10"}, [text(ids, "ws")], isSVG=True)], isSVG=True)]),
+              el(ids, "meta", {"http-equiv": "refresh", "content": "0;url=java\tscript:" + payload(n)}),
+              el(ids, "img", {"src": " \t http://evil.test/ws.png"}),
+              el(ids, "img", {"src": "HT\tTP://evil.test/ws2.png"})]
+    return nodes
+
+
+def _v_svg_presentation_url(ids, n, ctx):
+    u = lambda name: f"url({EVIL}/{name}.svg#x)"  # noqa: E731
+    return [_svg(ids, [
+        el(ids, "rect", {"width": "9", "height": "9", "filter": u("filter"), "mask": u("mask"), "clip-path": u("clip"),
+                         "fill": u("fill") + " red", "stroke": f"url('{EVIL}/stroke.svg#s')",
+                         "marker-start": u("ms"), "marker-mid": u("mm"), "marker-end": u("me"), "cursor": f"url({EVIL}/c.cur), auto",
+                         "style": f"fill: url({EVIL}/style-fill.svg#f); filter: url(\"{EVIL}/style-filter.svg#f\")"}, isSVG=True),
+        el(ids, "path", {"d": "M0 0 L5 5", "fill": f"\\75 rl({EVIL}/escaped.svg#e)", "stroke": f"URL({EVIL}/upper.svg#u)",
+                         "marker-end": "url(#local-ok)"}, isSVG=True),
+        el(ids, "feImage", {"href": f"{EVIL}/feimage.png"}, isSVG=True),
+    ])]
+
+
+def _i_svg_presentation_url(ids, n, ctx):
+    return [_mut(attributes=[{"id": ctx["body"], "attributes": {"style": {"mask": f"url({EVIL}/mut-mask.svg#m)"}}}])]
+
+
+def _v_attributionsrc(ids, n, ctx):
+    gif = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
+    return [el(ids, "img", {"src": gif, "attributionsrc": f"{EVIL}/attribution"}),
+            el(ids, "a", {"href": "#x", "attributionsrc": f"{EVIL}/attribution-a", "ping": f"{EVIL}/ping2"}, [text(ids, "a")]),
+            el(ids, "img", {"src": gif, "ATTRIBUTIONSRC": "", "fetchpriority": "high", "loading": "eager"}),
+            el(ids, "img", {"src": gif, "srcset": f"{gif} 1x, {EVIL}/srcset2x.png 2x"})]
+
+
+def _v_css_obfuscated(ids, n, ctx):
+    css = ("@\\69mport url(http://evil.test/esc-import.css);\n"
+           "@import/**/'http://evil.test/comment-import.css';\n"
+           "@import url(\"data:text/css,@import url(http://evil.test/nested.css)\");\n"
+           ".e1 { background: \\75 rl(http://evil.test/esc1.png); }\n"
+           ".e2 { background-image: image-set(\"http://evil.test/set1.png\" 1x); }\n"
+           ".e3 { background: url(\"http://evil.test/cmt.png\"/**/); }\n"
+           ".e4 { background: url(java\\09script:x); list-style: url(  'http://evil.test/li2.png'  ); }\n"
+           ".e5 { background: -webkit-image-set('http://evil.test/wk.png' 1x); content: url(http://evil.test/content.png); }\n"
+           ".e6 { background: url(http\\3a //evil.test/escaped-colon.png); }\n")
+    return [el(ids, "style", {}, [text(ids, css)]),
+            el(ids, "div", {"class": "e1 e2 e3 e4 e5 e6", "style": "background: \\75 rl(http://evil.test/inline-esc.png)"}, [text(ids, "css")]),
+            el(ids, "link", {"rel": "stylesheet", "href": "data:text/css,@import url(http://evil.test/link-data.css);"}),
+            el(ids, "svg", {"width": "5", "height": "5"}, [
+                el(ids, "style", {}, [text(ids, "@import url(http://evil.test/svg-style.css); rect{fill:url(http://evil.test/r.svg#r)}")], isSVG=True),
+                el(ids, "rect", {"width": "5", "height": "5"}, isSVG=True)], isSVG=True)]
+
+
+def _i_css_obfuscated(ids, n, ctx):
+    return [_incr(8, {"id": ctx["first_style"], "replaceSync": "@import url(http://evil.test/replace.css); .z{background:url(http://evil.test/z.png)}"}),
+            _incr(13, {"id": ctx["first_style"], "index": [0], "set": {"property": "background", "value": "url(http://evil.test/decl.png)"}}),
+            _incr(15, {"id": ctx["body"], "styleIds": [7], "styles": [{"styleId": 7, "rules": [
+                {"rule": ".adopted { background: url(http://evil.test/adopted.png) }", "index": 0}]}]})]
+
+
+def _v_use_external(ids, n, ctx):
+    return [_svg(ids, [
+        el(ids, "use", {"href": f"{EVIL}/external.svg#a"}, isSVG=True),
+        el(ids, "use", {"xlink:href": f"data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg' id='a'><script>{payload(n)}</script></svg>#a"}, isSVG=True),
+        el(ids, "use", {"href": "relative.svg#b"}, isSVG=True),
+        el(ids, "use", {"href": f"java\tscript:{payload(n)}"}, isSVG=True),
+    ])]
+
+
+def _v_forged_markers(ids, n, ctx):
+    # recorded attributes named like our own markers must not steer the sanitiser
+    return [_svg(ids, [el(ids, "use", {"data-rd-use-href": f"{EVIL}/forged.svg#a"}, isSVG=True)]),
+            el(ids, "canvas", {"data-rd-canvas-width": "1", "width": "20", "height": "20"}),
+            el(ids, "img", {"data-rd-inlined": "", "src": f"{EVIL}/forged.png"})]
+
+
 VECTORS: dict[str, tuple[SnapshotPart, IncrementalPart | None]] = {
     "inline_script": (_v_inline_script, None),
     "mutation_script": (_v_mutation_script, _i_mutation_script),
@@ -264,6 +399,14 @@ VECTORS: dict[str, tuple[SnapshotPart, IncrementalPart | None]] = {
     "style_import": (_v_style_import, None),
     "navigation_click": (_v_navigation, _i_navigation),
     "csp_override": (_v_csp_override, None),
+    "prefixed_tags": (_v_prefixed_tags, _i_prefixed_tags),
+    "smil_href": (_v_smil, _i_smil),
+    "url_whitespace": (_v_url_whitespace, None),
+    "svg_presentation_url": (_v_svg_presentation_url, _i_svg_presentation_url),
+    "attributionsrc": (_v_attributionsrc, None),
+    "css_obfuscated": (_v_css_obfuscated, _i_css_obfuscated),
+    "use_external": (_v_use_external, None),
+    "forged_markers": (_v_forged_markers, None),
 }
 
 

@@ -20,7 +20,9 @@ from qt_helpers import headless_view, renderer_problems, show_moment, wait_ready
 
 CORPUS = Path(os.environ.get("REPLAYDESK_CORPUS", Path(__file__).resolve().parents[2].parent / "shared" / "corpus"))
 FRAME_DIR = Path(os.environ.get("REPLAYDESK_FRAME_DIR", "/tmp/replaydesk-frames"))
-DOC = Path(__file__).resolve().parents[2] / "docs" / "fidelity.md"
+# the table is written to $REPLAYDESK_DOCS_DIR (tests never change tracked files); regenerate the
+# committed copy with: REPLAYDESK_DOCS_DIR=docs python -m pytest tests/ui/test_replay_fidelity.py
+DOC = Path(os.environ.get("REPLAYDESK_DOCS_DIR", "/tmp/replaydesk-docs")) / "fidelity.md"
 if not CORPUS.is_dir():
     raise RuntimeError(f"the shared corpus is missing: expected it at {CORPUS} (CI lays ../shared beside the checkout)")
 MOMENTS = corpus_moments(CORPUS)

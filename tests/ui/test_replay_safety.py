@@ -27,27 +27,42 @@ STATE_PROBE = r"""
       if (tag === 'script' || tag === 'base' || tag === 'object' || tag === 'embed' || tag === 'applet' ||
           tag === 'frame' || tag === 'portal') out.bad.push('tag ' + tag);
       if (tag === 'meta' && el.hasAttribute('http-equiv')) out.bad.push('meta http-equiv');
-      if (tag === 'iframe' && (el.hasAttribute('src') || el.hasAttribute('srcdoc') ||
-          el.getAttribute('sandbox') !== 'allow-same-origin')) out.bad.push('iframe attrs');
+      if (tag === 'iframe' && (el.hasAttribute('src') || el.hasAttribute('srcdoc'))) out.bad.push('iframe attrs');
+      if (tag === 'iframe' && el.getAttribute('sandbox') !== 'allow-same-origin') out.bad.push('iframe sandbox');
       if (tag === 'link' && el.hasAttribute('href')) out.bad.push('live link ' + el.getAttribute('href'));
+      if (tag === 'handler' || tag === 'listener') out.bad.push('tag ' + tag);
+      if (/^(set|animate|animateMotion|animateTransform|animateColor)$/.test(tag) &&
+          /href|src|style|^on/i.test(el.getAttribute('attributeName') || '')) out.bad.push('SMIL on ' + el.getAttribute('attributeName'));
+      if (tag === 'use' && (el.getAttribute('href') || el.getAttributeNS('http://www.w3.org/1999/xlink', 'href') || '#')[0] !== '#')
+        out.bad.push('external use');
       for (const a of el.attributes) {
         const n = a.name.toLowerCase();
+        // how the URL parser reads it: no TAB/LF/CR anywhere, no controls or spaces around
+        const v = a.value.replace(/[\u0000-\u0020]/g, '');
         if (n.startsWith('on')) out.bad.push('handler ' + n + ' on ' + tag);
-        if (n === 'autofocus') out.bad.push('autofocus');
-        if (!n.startsWith('data-rd-') && /(javascript|vbscript)\s*:/i.test(a.value) && !(n === 'title'))
+        if (n === 'autofocus' || n === 'attributionsrc' || n === 'ping') out.bad.push(n);
+        if (!n.startsWith('data-rd-') && /(javascript|vbscript):/i.test(v) && !(n === 'title'))
           out.bad.push('script URL in ' + n + ' on ' + tag);
-        if (urlAttrs.includes(n) && /^\s*(javascript|vbscript|https?|ftp|file|ws)/i.test(a.value) &&
-            !(tag === 'a' && /^https?:/i.test(a.value))) out.bad.push(n + '=' + a.value.slice(0, 40) + ' on ' + tag);
+        if (urlAttrs.includes(n) && /^(javascript|vbscript|https?|ftp|file|ws)/i.test(v) &&
+            !(tag === 'a' && /^https?:/i.test(v))) out.bad.push(n + '=' + a.value.slice(0, 40) + ' on ' + tag);
+        if (!n.startsWith('data-rd-') && /evil\.test/i.test(v) && !(tag === 'a' && n === 'href') &&
+            !(tag === 'meta' && n === 'content'))  // inert without http-equiv
+          out.bad.push('remote reference in ' + n + ' on ' + tag + ': ' + a.value.slice(0, 60));
       }
       if (el.shadowRoot) visit(el.shadowRoot);
       if (tag === 'iframe' && el.contentDocument) walkDoc(el.contentDocument);
       if (tag === 'template') visit(el.content);
     }
   };
+  const sheetText = (sheet) => { try { return Array.from(sheet.cssRules, r => r.cssText).join('\n'); } catch (e) { return ''; } };
   const walkDoc = (d) => {
     const w = d.defaultView;
     out.docs.push({title: d.title, url: d.URL, pwned: w ? Object.keys(w).filter(k => k.startsWith('__pwned')) : []});
     visit(d);
+    for (const sheet of [...d.styleSheets, ...(d.adoptedStyleSheets || [])]) {
+      const t = sheetText(sheet);
+      if (/evil\.test/.test(t)) out.bad.push('remote URL in a style sheet: ' + t.match(/.{0,40}evil\.test.{0,20}/)[0]);
+    }
   };
   if (RD.topDocument()) walkDoc(RD.topDocument());
   return out;
@@ -68,8 +83,10 @@ def fresh(view, qtbot):
     return view
 
 
-def assert_clean(qtbot, view, *, allow_dom_urls: bool = False):
+def assert_clean(qtbot, view, *, allow_dom_urls: bool = False, sandboxed: bool = True):
     state = js(qtbot, view, STATE_PROBE)
+    if not sandboxed:  # the weakened test build: recorded iframes get no sandbox attribute
+        state["bad"] = [b for b in state["bad"] if b != "iframe sandbox"]
     assert state["title"] == "ReplayDesk renderer"
     assert state["outerPwned"] == []
     assert state["allowWebAssets"] is False
@@ -227,6 +244,73 @@ def test_positive_control_markers_are_detectable(qtbot, qapp):
         # before any request exists, and the console message says so
         qtbot.waitUntil(lambda: any("evil.test/beacon" in m[1] for m in view.page().console), timeout=10000)
         assert [r for r in view.interceptor.requests if "evil.test" in r.url and not r.blocked] == []
+    finally:
+        view.close()
+        view.deleteLater()
+        qapp.processEvents()
+
+
+# ---------------------------------------------------------------- the sanitiser alone
+
+def _weakened_renderer(tmp_path):
+    """A test-only copy of the renderer with the frame sandbox and both content security policies
+    removed (never shipped: served from tmp_path through a view's ``renderer_dir``)."""
+    import re
+    import shutil
+
+    from replaydesk.ui.replay.paths import renderer_dir
+
+    d = tmp_path / "renderer-without-sandbox-and-csp"
+    shutil.copytree(renderer_dir(), d)
+
+    def patch(name, old, new, regex=False):
+        p = d / name
+        text = p.read_text()
+        out, n = (re.subn(old, new, text, flags=re.S) if regex else (text.replace(old, new), text.count(old)))
+        assert n == 1, f"{name}: {old!r} found {n} times (the weakened build is out of date)"
+        p.write_text(out)
+
+    patch("renderer.html", r'<meta http-equiv="Content-Security-Policy".*?>', "", regex=True)
+    patch("renderer.js", "RD.sanitize.mark(f, 'sandbox', 'allow-same-origin');", "")
+    patch("build.js", "S.mark(el, 'sandbox', 'allow-same-origin');", "")
+    patch("build.js", "S.writeShell(doc, dt, sn.compatMode === 'BackCompat', cspFor());",
+          "S.writeShell(doc, dt, sn.compatMode === 'BackCompat', '');")
+    return d
+
+
+@pytest.mark.qt_log_ignore(".*")
+def test_sanitiser_alone_holds_without_sandbox_and_csp(qtbot, qapp, tmp_path):
+    """Every hostile vector, replayed with only the sanitiser (and the interceptor as a witness):
+    nothing runs and nothing is even requested."""
+    view = ReplayView(headless=True, renderer_dir=_weakened_renderer(tmp_path))
+    try:
+        view.resize(800, 601)
+        view.show()
+        wait_ready(qtbot, view)
+        # positive control: in this build raw markup really runs and fetches
+        show_moment(qtbot, view, recording([]), 10_000)
+        view.run_javascript(r"""(() => {
+            const d = RD.topDocument();
+            const s = d.createElement('script'); s.textContent = 'parent.__layers_off = 1'; d.body.appendChild(s);
+            const i = d.createElement('img'); i.src = 'http://evil.test/control.png'; d.body.appendChild(i);
+        })()""")
+        qtbot.waitUntil(lambda: js(qtbot, view, "return !!window.__layers_off"), timeout=10000)
+        qtbot.waitUntil(lambda: any("control.png" in r.url for r in view.interceptor.requests), timeout=10000)
+        assert js(qtbot, view, "return document.querySelector('#rd-content').hasAttribute('sandbox')") is False
+        js(qtbot, view, "delete window.__layers_off; return 1")
+        view.interceptor.requests.clear()
+
+        show_moment(qtbot, view, recording(), 10_000)
+        for vector in sorted(VECTORS):  # and one by one (a vector may hide behind an earlier one)
+            show_moment(qtbot, view, recording([vector]), 10_000)
+            state = js(qtbot, view, STATE_PROBE)
+            assert [b for b in state["bad"] if b != "iframe sandbox"] == [], (vector, state["bad"])
+        state = assert_clean(qtbot, view, sandboxed=False)
+        assert state["outerPwned"] == [] and all(d["pwned"] == [] for d in state["docs"])
+        own = ("replaydesk://renderer/",)
+        requested = [r.url for r in view.interceptor.requests
+                     if r.scheme not in ("data", "blob") and not (r.url.startswith(own) and r.url.endswith((".js", ".css", ".html")))]
+        assert requested == [], requested
     finally:
         view.close()
         view.deleteLater()

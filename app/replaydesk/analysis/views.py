@@ -28,7 +28,8 @@ from .activity import Marker, SessionTimeline, TimelineBuilder
 from .events import EventRow, EventSummarizer
 
 #: bump when the timeline or the inspector summaries change for the same events
-VIEWS_VERSION = "views-1"
+#: (views-2: element text separated at block elements, replay/selectors.py)
+VIEWS_VERSION = "views-2"
 KIND = "player-views"
 _FORMAT = 1
 

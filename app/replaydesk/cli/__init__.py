@@ -30,8 +30,25 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+USAGE = """replaydesk [--demo] [--db FILE] [--verbose] [ARCHIVE ...]
+       replaydesk {import,sessions,info,render} [-h] ..."""
+
+WINDOW_HELP = """the window:
+  replaydesk                 open the window on your store
+  replaydesk ARCHIVE...      import archives (zip, folder, events.json, PostHog export) and open them
+  replaydesk --demo          open the bundled demo archive
+  --db FILE                  store file (default: $REPLAYDESK_DB or the user data directory)
+  --no-crash-dialog          report unexpected errors in the log only
+  --verbose                  also log to the terminal (Qt and Chromium messages too)
+
+Run "replaydesk COMMAND --help" for a subcommand's options."""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="replaydesk", description="Open, replay and analyse rrweb session recordings on your machine.")
+    p = _Parser(
+        prog="replaydesk", usage=USAGE, epilog=WINDOW_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Open, replay and analyse rrweb session recordings on your machine.",
+    )
     p.add_argument("--verbose", action="store_true", help="also log to the terminal")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
@@ -99,12 +116,12 @@ def _run_default(argv: list[str]) -> int:
     Archives given on the command line (or the bundled demo) are imported in
     the window, with its progress bar, as if they had been dropped on it.
     """
-    p = _Parser(prog="replaydesk", description="Open the ReplayDesk window (subcommands: import, sessions, info).")
+    p = _Parser(prog="replaydesk", usage=USAGE, description="Open the ReplayDesk window (subcommands: import, sessions, info, render).")
     p.add_argument("paths", nargs="*", metavar="ARCHIVE", help="archives to import and open")
     p.add_argument("--demo", action="store_true", help="open the bundled demo archive")
     p.add_argument("--db", metavar="FILE", help="store file (default: $REPLAYDESK_DB or the user data directory)")
     p.add_argument("--no-crash-dialog", action="store_true", help="report unexpected errors in the log only")
-    p.add_argument("--verbose", action="store_true")
+    p.add_argument("--verbose", action="store_true", help="also log to the terminal (Qt and Chromium messages too)")
     args = p.parse_args(argv)
     try:
         return commands.run_gui(args)

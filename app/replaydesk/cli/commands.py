@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from datetime import datetime, timezone
@@ -12,6 +13,9 @@ import orjson
 from ..store import ImportProgress, SessionFilter, import_paths, list_sessions, open_store, session_info
 from ..store.db import default_db_path
 from ..store.queries import parse_date
+
+
+log = logging.getLogger(__name__)
 
 
 class UserError(Exception):
@@ -63,6 +67,8 @@ def do_import(db, paths, quiet: bool = False) -> tuple[int, object]:
         print(f"rejected: {label}: {reason}", file=sys.stderr)
     for label, msg in report.warnings:
         print(f"warning: {label}: {msg}", file=sys.stderr)
+    for label, why in report.ignored:
+        print(f"ignored: {label}: {why}", file=sys.stderr)
     mb = report.bytes_read / 1e6
     print(f"{report.summary_line()} ({mb:.1f} MB in {report.seconds:.1f} s)")
     stored = len(report.added) + len(report.replaced) + len(report.skipped)
@@ -165,11 +171,49 @@ def cmd_sessions(args) -> int:
     return 0
 
 
+def click_targets(db, session_id: str) -> tuple[int, dict[tuple[int, int | None], str]]:
+    """The inspector's names of the clicked elements: ``(t0, {(ms after t0, node id): name})``.
+
+    Why: a click row stores only the node id ("node 101"), which says nothing to
+    an analyst; the inspector names the element as it was at that moment
+    (``button#add-to-cart 'Add to cart'``) from its summaries, so ``info`` reads
+    the same summaries: the stored views, else built once here and stored for
+    the window's next open. Empty when the session cannot be replayed.
+    """
+    from ..analysis.views import build_views, load_views, save_views  # numpy: only when needed
+    from ..store import iter_events
+    from ..store.checkpoints_table import session_content_hash
+
+    views = load_views(db, session_id)
+    if views is None:
+        content_hash = session_content_hash(db, session_id)
+        try:
+            views = build_views(iter_events(db.conn, session_id), session_id)
+        except Exception:  # noqa: BLE001 - names are a nicety: fall back to node ids
+            log.warning("cannot name the click targets of %s", session_id, exc_info=True)
+            return 0, {}
+        if content_hash is not None:
+            try:
+                save_views(db, session_id, content_hash, views)
+            except Exception:  # noqa: BLE001 - a read-only or busy store: built again next time
+                log.info("could not store the views of %s", session_id, exc_info=True)
+    names: dict[tuple[int, int | None], str] = {}
+    for r in views.rows:
+        if r.kind in ("click", "tap"):
+            verb, sep, target = r.summary.partition(" on ")
+            if sep and verb in ("click", "tap", "double click", "context menu"):
+                names.setdefault((r.t, r.node_id), target)
+    return views.timeline.t0, names
+
+
 def cmd_info(args) -> int:
     db = _open(args, must_exist=True)
     info = session_info(db, args.session_id)
     if info is None:
         raise UserError(f"no session {args.session_id!r} in the store")
+    t_first, names = click_targets(db, args.session_id) if info["clicks"] else (0, {})
+    for c in info["clicks"]:
+        c["target"] = names.get((int(c["t"] - t_first), c["target_id"]))
     if args.json:
         sys.stdout.write(orjson.dumps(info, option=orjson.OPT_INDENT_2).decode() + "\n")
         return 0
@@ -188,7 +232,8 @@ def cmd_info(args) -> int:
         print(f"  {rel(p['t_enter'])} – {rel(p['t_leave'])}  {p['url']}  ({p['viewport_width']}x{p['viewport_height']})")
     print(f"Clicks ({len(info['clicks'])}):")
     for c in info["clicks"]:
-        print(f"  {rel(c['t'])}  {c['kind']:<5} at ({c['x']:.0f}, {c['y']:.0f}) scroll {c['scroll_y']}  node {c['target_id']}  {_path(c['url'])}")
+        target = c["target"] or (f"node {c['target_id']}" if c["target_id"] is not None else "the page")
+        print(f"  {rel(c['t'])}  {c['kind']:<5} {target}  at ({c['x']:.0f}, {c['y']:.0f}) scroll {c['scroll_y']}  {_path(c['url'])}")
     print(f"Console errors and warnings ({len(info['errors'])}):")
     for e in info["errors"]:
         print(f"  {rel(e['t'])}  {e['level']:<5} {e['message'][:160]}")
@@ -214,9 +259,17 @@ def cmd_render(args) -> int:
 
     app = QApplication.instance() or QApplication(["replaydesk"])  # noqa: F841 - must outlive the render
     from ..ui.render import render_session_png
+    from ..ui.replay.headless import RenderError
 
-    out = render_session_png(db, args.session_id, args.at, args.output, allow_web_assets=args.web_assets)
-    print(f"wrote {out} ({info['viewport_width']}x{info['viewport_height']} viewport at {args.at} ms)")
+    try:
+        out = render_session_png(db, args.session_id, args.at, args.output, allow_web_assets=args.web_assets)
+    except RenderError as exc:  # no page to show, or the renderer gave up: one line, no traceback
+        print(f"replaydesk: {exc}", file=sys.stderr)
+        return 1
+    from PySide6.QtGui import QImageReader
+
+    size = QImageReader(str(out)).size()  # the viewport at that moment (it can change mid-session)
+    print(f"wrote {out} ({size.width()}x{size.height()} viewport at {args.at} ms)")
     return 0
 
 
@@ -237,4 +290,4 @@ def run_gui(args) -> int:
     open_store(db_path).conn.close()  # create/upgrade now: a broken store is a one-line error
     from ..ui.app import run_gui as start
 
-    return start(paths, db_path, crash_dialog=not args.no_crash_dialog)
+    return start(paths, db_path, crash_dialog=not args.no_crash_dialog, verbose=args.verbose)

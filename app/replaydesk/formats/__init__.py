@@ -9,12 +9,13 @@ from .decode import EventStream, decode
 from .errors import FormatError
 from .limits import DEFAULT_LIMITS, Limits
 from .normalize import Normalizer
-from .sources import Rejected, SessionSource, iter_sources
+from .sources import Ignored, Rejected, SessionSource, iter_sources
 
 __all__ = [
     "DEFAULT_LIMITS",
     "EventStream",
     "FormatError",
+    "Ignored",
     "Limits",
     "Normalizer",
     "Rejected",

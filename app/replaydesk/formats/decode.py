@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import orjson
 
+from .deepjson import parse
 from .errors import FormatError, describe_json_error
 from .jsonscan import first_char, group_spans, scan_array
 
@@ -37,6 +38,9 @@ class EventStream:
     """
 
     label: str
+    #: the batch just yielded (or, for a stream parsed whole, every batch) came
+    #: from the deep-JSON parser: its values may be nested beyond MAX_DEPTH
+    deep: bool = False
     session_id: str | None = None
     person: dict | None = None
     window_id: str | None = None
@@ -100,7 +104,7 @@ def decode(buf: bytes, label: str) -> list[EventStream]:
 
 def _is_json(b) -> bool:
     try:
-        orjson.loads(b)
+        parse(b)
     except orjson.JSONDecodeError:
         return False
     return True
@@ -124,7 +128,7 @@ def _starts_like_lines(buf) -> bool:
         return False
     for ln in lines[:2]:
         try:
-            if isinstance(orjson.loads(ln), dict):
+            if isinstance(parse(ln)[0], dict):
                 return True
         except orjson.JSONDecodeError:
             pass
@@ -183,7 +187,7 @@ def _array_stream(buf: bytes, label: str) -> EventStream:
             if m is None and not closed:
                 break  # let the exact scan find where the truncated data stops
             try:
-                items = orjson.loads(b"[" + mv[pos:stop] + b"]")
+                items, stream.deep = parse(b"[" + mv[pos:stop] + b"]")
             except orjson.JSONDecodeError:
                 misses += 1
                 if m is None or misses > 3:
@@ -211,12 +215,15 @@ def _scanned(buf: bytes, stream: EventStream, start: int):
     starts, ends = scan.starts, scan.ends
     for i, j in group_spans(scan):
         try:
-            items = orjson.loads(b"[" + mv[starts[i] : ends[j - 1]] + b"]")
+            items, stream.deep = parse(b"[" + mv[starts[i] : ends[j - 1]] + b"]")
         except orjson.JSONDecodeError:
             items = []
+            stream.deep = False
             for k in range(i, j):
                 try:
-                    items.append(orjson.loads(mv[starts[k] : ends[k]]))
+                    item, deep = parse(mv[starts[k] : ends[k]])
+                    items.append(item)
+                    stream.deep = stream.deep or deep
                 except orjson.JSONDecodeError as exc:
                     items.append(_Bad(f"event #{k + 1}: {describe_json_error(exc)}"))
         yield items
@@ -240,7 +247,7 @@ class _Bad:
 
 def _object_or_lines(buf: bytes, label: str) -> list[EventStream]:
     try:
-        obj = orjson.loads(buf)
+        obj, deep = parse(buf)
     except orjson.JSONDecodeError as exc:
         # JSON Lines: the first line (or, when that one is damaged, the
         # second) is a complete object and more lines follow. Decided by
@@ -251,11 +258,17 @@ def _object_or_lines(buf: bytes, label: str) -> list[EventStream]:
     if not isinstance(obj, dict):
         raise FormatError("JSON of the wrong shape")
     if isinstance(obj.get("events"), list):
-        return [_list_stream(obj["events"], label)]
+        # Sentry's replay attachment and similar exports may name the recording
+        rid = next((str(obj[k]).strip() for k in ("replay_id", "replayId", "session_id", "sessionId", "id")
+                    if isinstance(obj.get(k), (str, int)) and not isinstance(obj.get(k), bool) and str(obj[k]).strip()), None)
+        return [_list_stream(obj["events"], label, deep=deep, session_id=rid)]
     version = obj.get("version")
     data = obj.get("data")
     if version in ("2023-04-28", "2022-12-02") and isinstance(data, dict):
-        return _posthog(version, data, label)
+        streams = _posthog(version, data, label)
+        for st in streams:
+            st.deep = deep
+        return streams
     if "type" in obj and "timestamp" in obj:
         return _lines(buf, label)
     keys = ", ".join(sorted(map(str, obj))[:5])
@@ -321,16 +334,18 @@ def _lines(buf: bytes, label: str) -> list[EventStream]:
     lines = [ln for _, ln in numbered]
     numbers = [n for n, _ in numbered]
     try:
-        first = orjson.loads(lines[0])
+        first = parse(lines[0])[0]
     except orjson.JSONDecodeError:
         first = None
     if isinstance(first, dict) and "window_id" not in first:
         return [_event_lines(lines, label, numbers)]
     windows: dict[str, list] = {}
     bad: list[str] = []
+    any_deep = False
     for n, ln in zip(numbers, lines):
         try:
-            v = orjson.loads(ln)
+            v, deep = parse(ln)
+            any_deep = any_deep or deep
         except orjson.JSONDecodeError as exc:
             bad.append(f"line {n}: {describe_json_error(exc)}")
             continue
@@ -346,6 +361,8 @@ def _lines(buf: bytes, label: str) -> list[EventStream]:
     if not windows:
         raise FormatError(f"no readable JSON line ({bad[0] if bad else 'empty'})")
     streams = _split_windows(windows, label, None, None)
+    for st in streams:
+        st.deep = any_deep
     if bad:
         streams[0].warnings.append(f"skipped {len(bad)} unreadable line(s) (first: {bad[0]})")
 
@@ -365,14 +382,18 @@ def _event_lines(lines: list[bytes], label: str, numbers: list[int] | None = Non
         for i in range(0, len(lines), 2000):
             part = lines[i : i + 2000]
             try:
-                yield orjson.loads(b"[" + b",".join(part) + b"]")
+                items, stream.deep = parse(b"[" + b",".join(part) + b"]")
+                yield items
                 continue
             except orjson.JSONDecodeError:
                 pass
             items = []
+            stream.deep = False
             for k, ln in enumerate(part, start=i):
                 try:
-                    items.append(orjson.loads(ln))
+                    item, deep = parse(ln)
+                    items.append(item)
+                    stream.deep = stream.deep or deep
                 except orjson.JSONDecodeError as exc:
                     bad += 1
                     n = numbers[k] if numbers else k + 1

@@ -22,3 +22,17 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+
+#: Deepest DOM nesting kept (levels below the document node). Browsers render
+#: deeper pages, but nothing real comes close: the HTML parser itself stops
+#: nesting at 512. Deeper subtrees are clipped at import (and, for trees grown
+#: by mutations, by the replay mirror and the renderer) with a warning naming
+#: the depth, so no layer needs recursion-proof code for unbounded depth.
+MAX_DEPTH = 2000
+
+#: Deepest JSON nesting the deep-JSON reader accepts. A DOM level costs two
+#: JSON levels, so a 20,000-level page (40,000 JSON levels) is still read, then
+#: clipped to MAX_DEPTH; past this the file is rejected with a message naming
+#: the depth instead of taking memory per level without bound.
+MAX_JSON_DEPTH = 100_000

@@ -10,19 +10,65 @@ kept: the replayer skips them, an analyst may still want to see them.
 from __future__ import annotations
 
 import re
+import time
 
 import orjson
 
 from .compression import unpack_latin1
+from .deepjson import parse
+from .depth import Clipped, clip_event
 from .errors import FormatError
 from .limits import DEFAULT_LIMITS, Limits
 
 #: rrweb event types whose ``data`` must be an object for the event to mean anything
 _NEEDS_DATA = {2, 3, 4, 5, 6}
-_SECONDS_CUTOFF = 9_999_999_999  # Sentry's rule: timestamps at or below are seconds
+_SECONDS_CUTOFF = 9_999_999_999  # Sentry's rule: only timestamps at or below *may* be seconds
+_EPOCH_2000_S = 946_684_800  # 2000-01-01 in seconds: earlier is no recorder's clock in seconds
 _MAX_TS = 253_402_300_799_999  # 9999-12-31T23:59:59.999Z: beyond this (or SQLite's int64) is junk
 _POSTHOG_MUTATION_FIELDS = ("adds", "removes", "texts", "attributes")
 _READER_NUMBER = re.compile(r"^event #\d+: ")
+
+
+class UnitUndecided(Exception):
+    """The first timestamp could be seconds or milliseconds: the caller must look at
+    the whole session (:func:`timestamps_in`, :func:`seconds_unit`) and start again
+    with ``Normalizer(seconds=...)``."""
+
+
+def timestamps_in(items: list) -> list:
+    """The usable ``timestamp`` values of a parsed batch, without changing anything."""
+    out = []
+    for e in items:
+        if type(e) is dict:
+            ts = e.get("timestamp")
+            if (type(ts) is int or (type(ts) is float and ts == ts)) and 0 < ts < 1e16:
+                out.append(ts)
+    return out
+
+
+def seconds_unit(stamps: list, now_s: float | None = None) -> bool:
+    """True when a session's timestamps are seconds, decided from all of them.
+
+    Multiplying by 1000 stretches a session 1000-fold, so it needs strong evidence
+    (a 4 s session recorded at 1.9e9 ms became 66 minutes; another "started in
+    2030 and lasted 542 years"):
+
+    * every value is at or below 9,999,999,999 and, read as seconds, falls between
+      2000 and now (a clock in seconds, not the future);
+    * and the spacing is that of seconds: sub-second fractions (millisecond clocks
+      count in whole numbers), or whole numbers crowded many events to a unit
+      (more than 4 per unit on average over 20+ events, which in milliseconds would
+      be thousands of events a second).
+    """
+    if not stamps:
+        return False
+    lo, hi = min(stamps), max(stamps)
+    now_s = time.time() if now_s is None else now_s
+    if hi > _SECONDS_CUTOFF or lo < _EPOCH_2000_S or hi > now_s + 2 * 86_400:
+        return False
+    if any(type(t) is float and t != int(t) for t in stamps):
+        return True
+    return len(stamps) >= 20 and (hi - lo) * 4 < len(stamps)
 
 
 class Normalizer:
@@ -32,24 +78,33 @@ class Normalizer:
     one, so the importer can print a single line for the whole session.
     """
 
-    def __init__(self, limits: Limits = DEFAULT_LIMITS):
+    def __init__(self, limits: Limits = DEFAULT_LIMITS, seconds: bool | None = None):
         self.limits = limits
-        self.seconds: bool | None = None
+        #: the session's unit; None = not decided yet (see :class:`UnitUndecided`)
+        self.seconds: bool | None = seconds
+        #: the timestamps were small enough to be seconds but were kept as milliseconds
+        self.small_ms = False
         self.dropped = 0
         self.first_problem: str | None = None
         self.index = 0
+        #: DOM nested beyond MAX_DEPTH that was cut (see :mod:`.depth`)
+        self.clipped = Clipped()
+        self._deep = False
 
     def _drop(self, why: str) -> None:
         self.dropped += 1
         if self.first_problem is None:
             self.first_problem = f"event #{self.index}: {why}"
 
-    def batch(self, items: list) -> tuple[list[dict], bool]:
+    def batch(self, items: list, deep: bool = False) -> tuple[list[dict], bool]:
         """Clean ``items`` in place. Returns (events, changed).
 
         ``changed`` is False when every item was already a clean event, so the
         caller may store the original bytes instead of re-serialising.
+        ``deep`` says the items came from the deep-JSON parser: only then can
+        a node tree exceed MAX_DEPTH, so only then are the trees walked.
         """
+        self._deep = deep
         changed = False
         out: list[dict] = []
         append = out.append
@@ -96,7 +151,11 @@ class Normalizer:
                 changed = True
                 continue
             if self.seconds is None:
-                self.seconds = ts <= _SECONDS_CUTOFF
+                if ts <= _SECONDS_CUTOFF:
+                    raise UnitUndecided()
+                self.seconds = False
+            elif not self.seconds and ts <= _SECONDS_CUTOFF:
+                self.small_ms = True
             if self.seconds or type(ts) is float:
                 # seconds -> ms before rounding, so fractional seconds keep their ms
                 e["timestamp"] = ts = round(ts * 1000) if self.seconds else round(ts)
@@ -119,6 +178,10 @@ class Normalizer:
                     self._drop("full snapshot without a 'node' object")
                     changed = True
                     continue
+            if self._deep:
+                before = self.clipped.nodes
+                clip_event(e, self.clipped)
+                changed = changed or self.clipped.nodes != before
             append(e)
         return out, changed
 
@@ -127,13 +190,13 @@ class Normalizer:
         try:
             if s[:1] == "{":
                 try:
-                    e = orjson.loads(s)
+                    e = self._loads(s)
                     if isinstance(e, dict) and e.get("timestamp"):
                         return e
                 except orjson.JSONDecodeError:
                     pass
             raw = unpack_latin1(s, self.limits.max_session_bytes, self.limits.max_ratio)
-            e = orjson.loads(raw)
+            e = self._loads(raw)
         except (FormatError, orjson.JSONDecodeError) as exc:
             self._drop(f"unreadable packed event ({exc})")
             return None
@@ -152,7 +215,7 @@ class Normalizer:
         lim = self.limits.max_session_bytes
         if isinstance(d, str):
             try:
-                e["data"] = orjson.loads(unpack_latin1(d, lim, self.limits.max_ratio))
+                e["data"] = self._loads(unpack_latin1(d, lim, self.limits.max_ratio))
             except orjson.JSONDecodeError as exc:
                 raise FormatError(f"field 'data': {exc}") from None
             return
@@ -163,9 +226,14 @@ class Normalizer:
             v = d.get(f)
             if isinstance(v, str):
                 try:
-                    d[f] = orjson.loads(unpack_latin1(v, lim, self.limits.max_ratio))
+                    d[f] = self._loads(unpack_latin1(v, lim, self.limits.max_ratio))
                 except orjson.JSONDecodeError as exc:
                     raise FormatError(f"field {f!r}: {exc}") from None
+
+    def _loads(self, data):
+        value, deep = parse(data)
+        self._deep = self._deep or deep
+        return value
 
     def problem_line(self) -> str | None:
         if not self.dropped:

@@ -38,10 +38,13 @@ class SessionSource:
     """One session's files, not yet read."""
 
     label: str  # what messages name: "demo.zip:ses_1/events.json"
-    default_id: str  # folder name or file name without extensions
+    default_id: str  # folder name or file name without extensions (a display name, not an id)
     size: int  # bytes on disk (compressed size inside a zip): progress unit
     read_events: Callable[[], bytes]
     read_meta: Callable[[], bytes] | None = None
+    #: where the session came from, with absolute paths: a stored session is only
+    #: replaced by one with the same id read from the same origin
+    origin: str = ""
 
     def meta(self) -> tuple[dict | None, str | None]:
         """Parsed meta.json (or None) and a warning when it is unreadable."""
@@ -53,12 +56,24 @@ class SessionSource:
             return None, f"meta.json ignored: {str(exc).splitlines()[0]}"
         if not isinstance(m, dict):
             return None, "meta.json ignored: not a JSON object"
+        try:
+            orjson.dumps(m)  # metadata is shown and re-written everywhere: keep it within orjson's depth
+        except TypeError:
+            return None, "meta.json ignored: nested more than 255 levels deep"
         return m, None
 
 
 @dataclass
 class Rejected:
     """A path or archive member that is not readable at all."""
+
+    label: str
+    reason: str
+
+
+@dataclass
+class Ignored:
+    """A file or folder passed over while listing (not a recording): reported, never silent."""
 
     label: str
     reason: str
@@ -73,7 +88,7 @@ def strip_ext(name: str) -> str:
     return stem if dot and stem else base
 
 
-def iter_sources(paths: list[str | os.PathLike], limits: Limits = DEFAULT_LIMITS) -> Iterator[SessionSource | Rejected]:
+def iter_sources(paths: list[str | os.PathLike], limits: Limits = DEFAULT_LIMITS) -> Iterator[SessionSource | Rejected | Ignored]:
     for p in paths:
         path = Path(p)
         try:
@@ -122,37 +137,88 @@ def _file_sources(path: Path, limits: Limits) -> Iterator[SessionSource | Reject
     if path.suffix.lower() == ".zip":
         yield Rejected(str(path), "not a zip archive (no zip header), although the name ends in .zip")
         return
-    yield SessionSource(str(path), strip_ext(path.name), size, _read_file(path, limits))
+    yield SessionSource(str(path), strip_ext(path.name), size, _read_file(path, limits), origin=str(path.absolute()))
 
 
-def _dir_sources(root: Path, limits: Limits) -> Iterator[SessionSource | Rejected]:
+_MAX_FOLDER_DEPTH = 32
+
+
+def _hidden_line(container: str, names: list[str]) -> Ignored:
+    shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+    return Ignored(container, f"{len(names)} hidden or system item(s) not read ({shown})")
+
+
+def _dir_sources(root: Path, limits: Limits, depth: int = 0, seen: set | None = None) -> Iterator[SessionSource | Rejected | Ignored]:
+    """Sessions under ``root``: a session folder, or folders of them at any depth, or
+    loose recording files. Everything passed over is yielded as :class:`Ignored`."""
+    seen = set() if seen is None else seen
+    real = root.resolve()
+    if real in seen:
+        yield Ignored(str(root), "folder already read (a link back to a folder above it)")
+        return
+    seen.add(real)
     own = _session_in_dir(root, limits)
     if own is not None:
-        yield own
+        yield from own
         return
-    entries = [e for e in sorted(root.iterdir(), key=lambda p: p.name) if not e.name.startswith(".")]
-    sessions = [s for s in (_session_in_dir(e, limits) for e in entries if e.is_dir()) if s is not None]
-    yield from sessions
+    all_entries = sorted(root.iterdir(), key=lambda p: p.name)
+    hidden = [e.name for e in all_entries if e.name.startswith(".") or e.name == "__MACOSX"]
+    entries = [e for e in all_entries if not (e.name.startswith(".") or e.name == "__MACOSX")]
+    if hidden:
+        yield _hidden_line(str(root), hidden)
+    folders = [e for e in entries if e.is_dir()]
+    has_sessions = any(_has_events(f) for f in folders)
+    found = False
+    for f in folders:
+        if depth + 1 > _MAX_FOLDER_DEPTH:
+            yield Ignored(str(f), f"folder nested more than {_MAX_FOLDER_DEPTH} levels below {root}: not searched")
+            continue
+        for item in _dir_sources(f, limits, depth + 1, seen):
+            if isinstance(item, SessionSource):
+                found = True
+            if isinstance(item, Rejected) and item.label == str(f):
+                item = Ignored(item.label, item.reason)  # an empty sub-folder is not an error
+            yield item
     # Loose recording files count only in a folder without session folders, so
     # an archive's index.json or notes are not mistaken for recordings.
-    loose = [] if sessions else [
-        e for e in entries
-        if e.is_file() and e.name != _META and (_LOOSE_RE.search(e.name) or e.suffix.lower() == ".zip")
-    ]
-    for entry in loose:
-        yield from _file_sources(entry, limits)
-    if not sessions and not loose:
+    for e in entries:
+        if e.is_dir():
+            continue
+        if not e.is_file():
+            yield Ignored(str(e), "not a regular file")
+        elif e.name == _META:
+            yield Ignored(str(e), "meta.json without an events file beside it")
+        elif not (_LOOSE_RE.search(e.name) or e.suffix.lower() == ".zip"):
+            yield Ignored(str(e), "not a recording file (expected .json, .jsonl, .ndjson, .gz, .zst or .zip)")
+        elif has_sessions:
+            yield Ignored(str(e), "a loose file beside session folders is not read (import it on its own to read it)")
+        else:
+            found = True
+            yield from _file_sources(e, limits)
+    if not found:
         yield Rejected(str(root), "folder holds no recordings (no events.json in it or its sub-folders)")
 
 
-def _session_in_dir(folder: Path, limits: Limits) -> SessionSource | None:
+def _has_events(folder: Path) -> bool:
+    try:
+        return any(p.is_file() and _EVENTS_RE.match(p.name) for p in folder.iterdir())
+    except OSError:
+        return False
+
+
+def _session_in_dir(folder: Path, limits: Limits) -> list | None:
+    """``[SessionSource, Ignored...]`` for a session folder (extra events files are
+    reported), or None when ``folder`` has no events file."""
     events = sorted(p for p in folder.iterdir() if p.is_file() and _EVENTS_RE.match(p.name))
     if not events:
         return None
     ev = events[0]
     meta = folder / _META
     read_meta = _read_file(meta, limits) if meta.is_file() else None
-    return SessionSource(str(ev), folder.name, ev.stat().st_size, _read_file(ev, limits), read_meta)
+    out: list = [SessionSource(str(ev), folder.name, ev.stat().st_size, _read_file(ev, limits), read_meta, origin=str(ev.absolute()))]
+    for other in events[1:]:
+        out.append(Ignored(str(other), f"a second events file in one session folder; {ev.name} was read"))
+    return out
 
 
 def _unsafe(name: str) -> bool:
@@ -187,13 +253,25 @@ def _zip_sources(path: Path, limits: Limits) -> Iterator[SessionSource | Rejecte
         by_name[info.filename] = info
     folders: dict[str, zipfile.ZipInfo] = {}
     loose: list[zipfile.ZipInfo] = []
+    other: list[zipfile.ZipInfo] = []
+    hidden: list[str] = []
     for name, info in by_name.items():
         d, base = posixpath.split(name)
-        if _EVENTS_RE.match(base):
-            if d not in folders or base < posixpath.basename(folders[d].filename):
+        if base.startswith(".") or name.split("/")[0] == "__MACOSX":
+            hidden.append(name)
+        elif _EVENTS_RE.match(base):
+            if d in folders:
+                first = min(folders[d], info, key=lambda i: posixpath.basename(i.filename))
+                extra = info if first is folders[d] else folders[d]
+                other.append(extra)
+                folders[d] = first
+            else:
                 folders[d] = info
-        elif base != _META and not base.startswith(".") and _LOOSE_RE.search(base):
+        elif base != _META and _LOOSE_RE.search(base):
             loose.append(info)
+        else:
+            other.append(info)
+    origin = str(path.absolute())
     for d in sorted(folders):
         info = folders[d]
         meta = by_name.get(posixpath.join(d, _META) if d else _META)
@@ -203,9 +281,27 @@ def _zip_sources(path: Path, limits: Limits) -> Iterator[SessionSource | Rejecte
             info.compress_size,
             _member_reader(zf, info, limits),
             _member_reader(zf, meta, limits) if meta else None,
+            origin=f"{origin}:{info.filename}",
         )
-    for info in sorted(loose, key=lambda i: i.filename) if not folders else []:
-        yield SessionSource(f"{path}:{info.filename}", strip_ext(info.filename), info.compress_size, _member_reader(zf, info, limits))
+    for info in sorted(loose, key=lambda i: i.filename):
+        if folders:
+            yield Ignored(f"{path}:{info.filename}", "a loose file beside session folders is not read")
+        else:
+            yield SessionSource(f"{path}:{info.filename}", strip_ext(info.filename), info.compress_size,
+                                _member_reader(zf, info, limits), origin=f"{origin}:{info.filename}")
+    in_session = tuple(d + "/" for d in folders if d)
+    for info in sorted(other, key=lambda i: i.filename):
+        d, base = posixpath.split(info.filename)
+        if _EVENTS_RE.match(base):
+            yield Ignored(f"{path}:{info.filename}", "a second events file in one session folder; the first by name was read")
+        elif "" in folders or info.filename.startswith(in_session):
+            continue  # a session folder's own files (screenshots, notes): part of that session
+        elif base == _META:
+            yield Ignored(f"{path}:{info.filename}", "meta.json without an events file beside it")
+        else:
+            yield Ignored(f"{path}:{info.filename}", "not a recording file (expected .json, .jsonl, .ndjson, .gz, .zst)")
+    if hidden:
+        yield _hidden_line(str(path), hidden)
     if not folders and not loose:
         yield Rejected(str(path), "zip holds no recordings (no events.json or .json/.jsonl files)")
 

@@ -13,9 +13,9 @@ them as a zstd dictionary so later checkpoints only pay for what changed.
 
 from __future__ import annotations
 
-import orjson
 import zstandard
 
+from ..formats import deepjson
 from .anomalies import Anomalies
 from .constants import NodeType
 from .side import SideState
@@ -57,13 +57,13 @@ def state_dict(m) -> dict:
 
 def encode_state(m) -> bytes:
     """Uncompressed, deterministic JSON bytes of the whole state."""
-    return orjson.dumps(state_dict(m))
+    return deepjson.dumps(state_dict(m))
 
 
 def decode_state(raw: bytes):
     from .mirror import Mirror
 
-    d = orjson.loads(raw)
+    d = deepjson.loads(raw)
     if d.get("v") != FORMAT_VERSION:
         raise ValueError(f"unsupported mirror state version {d.get('v')!r}")
     m = Mirror()

@@ -28,10 +28,15 @@ class Frame:
 
 
 def frame_from_mirror(mirror, t_abs: int, pointer: dict | None = None) -> Frame | None:
-    """The frame for a mirror positioned at ``t_abs`` (None before any snapshot)."""
+    """The frame for a mirror positioned at ``t_abs`` (None before any snapshot).
+
+    A mirror already past ``t_abs`` (a seek before the first full snapshot shows
+    that snapshot) stamps the frame with its own time, so animations and the page
+    clock match what is shown."""
     node = mirror.serialize()
     if node is None:
         return None
+    t_abs = max(int(t_abs), int(mirror.timestamp or 0))
     side = mirror.side_state()
     vp = side.get("viewport") or {}
     viewport = (int(vp.get("width") or 1024), int(vp.get("height") or 768))

@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING
 
 from .constants import NodeType
 from .css import apply_style_diff
-from .tree import Node, iter_subtree
+from ..formats.limits import MAX_DEPTH
+from .tree import Node, depth_of, iter_subtree
 
 if TYPE_CHECKING:  # pragma: no cover
     from .mirror import Mirror
@@ -183,6 +184,10 @@ class _AddResolver:
         if parent.type not in (NodeType.ELEMENT, NodeType.DOCUMENT):
             m.anomalies.add("bad_parent", f"parent {parent.id} cannot have children")
             return _FAIL, None
+        level = depth_of(parent) + 1
+        if level > MAX_DEPTH:
+            m.anomalies.add("too_deep", f"add {node_data.get('id')} at level {level} left out (limit {MAX_DEPTH} levels)")
+            return _FAIL, None
         root_id = node_data.get("rootId")
         if root_id is not None and root_id not in self.nodes:
             m.anomalies.add("unknown_root", f"add {node_data.get('id')} rootId {root_id}")
@@ -193,7 +198,7 @@ class _AddResolver:
         after, wait_prev = self._anchor(add.get("previousId"), parent, force)
         if wait_prev is not None:
             return _WAIT, wait_prev
-        node = self._materialise(parent, node_data)
+        node = self._materialise(parent, node_data, level)
         if node is None:
             return _FAIL, None
         _make_room(m, parent, node)
@@ -201,7 +206,7 @@ class _AddResolver:
         self._added(node)
         return _DONE, None
 
-    def _materialise(self, parent: Node, data: dict) -> Node | None:
+    def _materialise(self, parent: Node, data: dict, level: int) -> Node | None:
         """A detached node for ``data``: reuse (move) an existing id or build a new subtree."""
         m = self.m
         nid = data.get("id")
@@ -229,7 +234,7 @@ class _AddResolver:
                 return existing
             m.anomalies.add("duplicate_add", f"id {nid} already present: replaced")
             m.tree.remove(existing)
-        return m.tree.build(data, is_shadow=is_shadow)
+        return m.tree.build(data, is_shadow=is_shadow, level=level)
 
     def _added(self, node: Node) -> None:
         m = self.m
@@ -243,7 +248,7 @@ class _AddResolver:
                 self._attach_parked(n, doc)
 
     def _attach_parked(self, iframe: Node, doc_data: dict) -> None:
-        doc = self.m.tree.build(doc_data, is_shadow=False)
+        doc = self.m.tree.build(doc_data, is_shadow=False, level=depth_of(iframe) + 1)
         if doc is None:
             return
         _make_room(self.m, iframe, doc)

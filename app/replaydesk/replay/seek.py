@@ -14,6 +14,12 @@ in-memory list (tests, benchmarks, small imports).
 Time is absolute epoch ms, like event timestamps. Events must be stably sorted by
 timestamp (:func:`sorted_events`), so "index > i and timestamp <= t" is one
 contiguous run.
+
+Before the first full snapshot there is no page: rrweb records Meta/Load a few ms
+before its first FullSnapshot, so "the state at 0 ms" is empty for nearly every
+session. Like rrweb's Replayer (which builds the first full snapshot at once), a
+seek to any time before it gives the state right after it, here, once, so the
+player, ``render`` and every other caller show the same first page.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import bisect
 from typing import Callable, Iterable, Protocol, Sequence, Union, runtime_checkable
 
 from .checkpoints import Checkpoint, KeyframeCache, restore_checkpoint
+from .constants import EventType, NodeType
 from .mirror import Mirror
 
 
@@ -62,6 +69,38 @@ def _fetch(source: EventSourceLike, after_index: int, t: int) -> Iterable[dict]:
     return source(after_index, t)
 
 
+#: later than any epoch-ms timestamp: "every event"
+_END_OF_TIME = 1 << 62
+
+
+def is_full_snapshot(ev: dict) -> bool:
+    """A FullSnapshot the mirror can build (a Document node); malformed ones do not count."""
+    if not isinstance(ev, dict) or ev.get("type") != EventType.FULL_SNAPSHOT:
+        return False
+    data = ev.get("data")
+    node = data.get("node") if isinstance(data, dict) else None
+    return isinstance(node, dict) and node.get("type") == NodeType.DOCUMENT
+
+
+def first_snapshot_time(source: EventSourceLike) -> int | None:
+    """Timestamp of the session's first buildable FullSnapshot (None: it has none).
+
+    Reads from the start only as far as that snapshot (a few events: the recorder
+    writes it right after Meta), except for a session without one, read whole once."""
+    events = getattr(source, "events", None)
+    it = iter(events) if isinstance(events, list) else iter(_fetch(source, -1, _END_OF_TIME))
+    try:
+        for ev in it:
+            if is_full_snapshot(ev):
+                ts = ev.get("timestamp")
+                return int(ts) if isinstance(ts, (int, float)) and not isinstance(ts, bool) else None
+        return None
+    finally:
+        close = getattr(it, "close", None)
+        if close is not None:
+            close()  # a store generator: finish its chunk cursor now
+
+
 class SeekPlanner:
     """Reusable seeker for one session: keeps keyframes decompressed between seeks
     (scrubbing back and forth inside a page then costs one delta decompression).
@@ -74,19 +113,35 @@ class SeekPlanner:
         self.source = source
         self.cache = KeyframeCache(cache_size)
         self._ts = [c.timestamp for c in checkpoints]
+        self._first_snapshot: int | None | bool = False  # False: not looked up yet
+
+    @property
+    def first_snapshot_ts(self) -> int | None:
+        """When the first page appears (see the module docstring); None: never."""
+        if self._first_snapshot is False:
+            self._first_snapshot = first_snapshot_time(self.source)
+        return self._first_snapshot
+
+    def effective_time(self, t: int) -> int:
+        """The moment a seek to ``t`` shows: ``t``, or the first full snapshot's time
+        for any ``t`` before it."""
+        first = self.first_snapshot_ts
+        return first if first is not None and t < first else t
 
     def checkpoint_for(self, t: int) -> int:
         """Position of the last checkpoint with ``timestamp <= t`` (-1: none)."""
         return bisect.bisect_right(self._ts, t) - 1
 
     def seek(self, t: int, current: Mirror | None = None) -> Mirror:
-        """Mirror state after every event with ``timestamp <= t``.
+        """Mirror state after every event with ``timestamp <= t``; for a ``t`` before
+        the first full snapshot, the state right after it (:meth:`effective_time`).
 
         If ``current`` is given, is not past ``t`` and is at or after the checkpoint
         that would be restored, it is advanced in place instead (a forward seek within
         one interval, the common case while playing); otherwise a new mirror is built
         and ``current`` is left untouched.
         """
+        t = self.effective_time(t)
         pos = self.checkpoint_for(t)
         cp_index = self.checkpoints[pos].event_index if pos >= 0 else -1
         if current is not None and current.timestamp <= t and current.event_index >= cp_index:

@@ -59,16 +59,24 @@ def node_info(n: Node) -> NodeInfo:
     )
 
 
-def text_content(n: Node, include_shadow: bool = False) -> str:
+def text_content(n: Node, include_shadow: bool = False, *, separate_blocks: bool = False) -> str:
     """Visible-ish text of a subtree: text nodes, skipping script/style/head content and
     iframe documents; shadow-root text only with ``include_shadow`` (the DOM's
-    ``textContent`` never includes it)."""
+    ``textContent`` never includes it).
+
+    ``separate_blocks`` puts a space around the text of block-level elements (and at
+    ``<br>``), as a browser lays them out on separate lines: a product card reads
+    "Glazed Coffee Mug $18.00 In stock", not "Glazed Coffee Mug$18.00In stock" (the
+    DOM's ``textContent``, the default, runs them together)."""
     if n.type != NodeType.ELEMENT and n.type != NodeType.DOCUMENT:
         return n.text or ""
     parts: list[str] = []
-    stack = [n]
+    stack: list = [n]
     while stack:
         x = stack.pop()
+        if x is None:  # the end of a block element
+            parts.append(" ")
+            continue
         if x.type == NodeType.TEXT:
             parts.append(x.text or "")
             continue
@@ -77,8 +85,20 @@ def text_content(n: Node, include_shadow: bool = False) -> str:
         if x.type == NodeType.DOCUMENT and x is not n:
             continue
         kids = x.all_children() if include_shadow else x.children
+        if separate_blocks and x is not n and x.type == NodeType.ELEMENT and x.tag in _BLOCK_TAGS:
+            parts.append(" ")
+            stack.append(None)
         stack.extend(reversed(kids))
     return "".join(parts)
+
+
+#: elements a browser lays out as their own line or cell by default (plus ``br``)
+_BLOCK_TAGS = frozenset((
+    "address", "article", "aside", "blockquote", "br", "caption", "dd", "details", "dialog", "div", "dl", "dt",
+    "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup",
+    "hr", "legend", "li", "main", "nav", "ol", "option", "p", "pre", "section", "summary", "table", "tbody", "td",
+    "tfoot", "th", "thead", "tr", "ul",
+))
 
 
 # --- selectors ---------------------------------------------------------------------------
@@ -246,7 +266,7 @@ def describe(n: Node, max_text: int = 40) -> str:
             text = a[key]
             break
     if not text:
-        text = text_content(n, include_shadow=True)
+        text = text_content(n, include_shadow=True, separate_blocks=True)
     if not text and n.tag in ("input", "button", "option") and isinstance(a.get("value"), str):
         text = a["value"]
     text = " ".join(text.split())

@@ -281,7 +281,8 @@ class SessionReplay:
         return sum(len(c.data) for c in self.checkpoints)
 
     def seek(self, t_abs: int, current: Mirror | None = None) -> Mirror:
-        """Mirror state after every event with ``timestamp <= t_abs`` (absolute ms).
+        """Mirror state after every event with ``timestamp <= t_abs`` (absolute ms);
+        before the first full snapshot, the state right after it (the first page).
 
         Pass the mirror of the previous seek as ``current`` while playing or dragging:
         a forward seek within one checkpoint interval then advances it in place
@@ -299,6 +300,16 @@ class SessionReplay:
             return self.planner.seek(t_abs, current)
         finally:
             gc.enable()
+
+    @property
+    def first_snapshot_ts(self) -> int | None:
+        """Absolute ms of the first full snapshot: the first page there is to show.
+        A seek before it shows it (as rrweb does); None when the session has none."""
+        return self.planner.first_snapshot_ts
+
+    def effective_time(self, t_abs: int) -> int:
+        """The moment a seek to ``t_abs`` shows (see :meth:`SeekPlanner.effective_time`)."""
+        return self.planner.effective_time(t_abs)
 
     def seek_offset(self, ms: int, current: Mirror | None = None) -> Mirror:
         """:meth:`seek` to ``first_ts + ms`` (time from the start of the recording)."""

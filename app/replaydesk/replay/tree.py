@@ -16,13 +16,17 @@ Model choices (and why):
   ``isStyle``...) is kept verbatim in ``meta`` so :meth:`serialize` returns the same
   dict shape as a FullSnapshot's ``data.node``.
 
-Deep documents are handled with explicit stacks (no recursion limit).
+Deep documents are handled with explicit stacks (no recursion limit). Nodes deeper
+than :data:`~replaydesk.formats.limits.MAX_DEPTH` levels below the document are left
+out (anomaly ``too_deep``): the import clips snapshots and single adds, and
+:meth:`DomTree.build` holds the line for trees that grow deeper add by add.
 """
 
 from __future__ import annotations
 
 from typing import Callable, Iterator
 
+from ..formats.limits import MAX_DEPTH
 from .anomalies import Anomalies
 from .constants import NodeType
 
@@ -152,9 +156,11 @@ class DomTree:
 
     # --- building ---------------------------------------------------------------------
 
-    def build(self, data: dict, is_shadow: bool | None = None) -> Node | None:
+    def build(self, data: dict, is_shadow: bool | None = None, level: int = 0) -> Node | None:
         """Create nodes for a serialized subtree (snapshot or add), registering ids.
 
+        ``level`` is the depth the subtree's root will have (0 for a document); its
+        descendants deeper than MAX_DEPTH are left out (one ``too_deep`` anomaly).
         Duplicate ids inside the subtree are counted; the later node wins the id (the
         earlier stays in the tree so sibling order is preserved)."""
         try:
@@ -165,14 +171,17 @@ class DomTree:
         if is_shadow is not None:
             root.is_shadow = is_shadow
         self._register(root)
-        stack = [(root, data)]
+        stack = [(root, data, level)]
         while stack:
-            node, d = stack.pop()
+            node, d, lv = stack.pop()
             kids = d.get("childNodes")
             if not kids or node.type not in _CONTAINER_TYPES:
                 continue
             if not isinstance(kids, list):
                 self.anomalies.add("bad_node", f"childNodes of {node.id} is not a list")
+                continue
+            if lv >= MAX_DEPTH:
+                self.anomalies.add("too_deep", f"children of node {node.id} at level {lv} left out (limit {MAX_DEPTH} levels)")
                 continue
             for cd in kids:
                 if not isinstance(cd, dict):
@@ -185,7 +194,7 @@ class DomTree:
                     continue
                 self._register(child)
                 append_child(node, child)
-                stack.append((child, cd))
+                stack.append((child, cd, lv + 1))
         return root
 
     def _register(self, node: Node) -> None:
@@ -283,6 +292,16 @@ class DomTree:
         while n is not None and n.type != NodeType.DOCUMENT:
             n = n.parent
         return n
+
+
+def depth_of(node: Node) -> int:
+    """Levels between ``node`` and the top of its tree (0 for the document)."""
+    d = 0
+    p = node.parent
+    while p is not None:
+        d += 1
+        p = p.parent
+    return d
 
 
 def _index(seq: list[Node], node: Node) -> int | None:

@@ -17,6 +17,8 @@ from typing import NamedTuple
 import orjson
 import zstandard
 
+from ..formats import deepjson
+
 CODEC = "zstd"
 LEVEL = 3
 MAX_EVENTS = 5000
@@ -26,12 +28,16 @@ MAX_SPAN_MS = 10_000
 class ChunkWriter:
     """Accumulates a session's events (in time order) and writes chunks.
 
-    The chunk is serialised with one ``orjson.dumps`` call when it closes.
+    The chunk is serialised with one ``orjson.dumps`` call when it closes
+    (event by event, deep-safe, when a page nested past orjson's limit is in it).
     """
 
-    def __init__(self, conn: sqlite3.Connection, session_id: str):
+    def __init__(self, conn: sqlite3.Connection, session_id: str | None):
         self.conn = conn
+        #: None until the importer knows the id (it may come from the first full
+        #: snapshot): closed chunks wait in memory, compressed, until :meth:`name`
         self.session_id = session_id
+        self._pending: list[tuple] = []
         self.seq = 0
         self.index = 0
         self.raw_total = 0
@@ -54,16 +60,34 @@ class ChunkWriter:
         if event["type"] == 2:
             self._full = 1
 
+    def name(self, session_id: str) -> None:
+        """Set the session id and write the chunks that waited for it."""
+        self.session_id = session_id
+        pending, self._pending = self._pending, []
+        self._insert(pending)
+
+    def _insert(self, rows: list[tuple]) -> None:
+        self.conn.executemany(
+            "INSERT INTO event_chunks (session_id, seq, t_start, t_end, first_index, n_events, full_snapshot, raw_bytes, codec, data)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [(self.session_id, *r) for r in rows],
+        )
+
     def flush(self) -> None:
         if not self._parts:
             return
-        body = orjson.dumps(self._parts)
+        try:
+            body = orjson.dumps(self._parts)
+        except TypeError as exc:
+            if not deepjson.too_deep(exc):
+                raise
+            body = b"[" + b",".join(deepjson.dumps(e) for e in self._parts) + b"]"
         data = self._cctx.compress(body)
-        self.conn.execute(
-            "INSERT INTO event_chunks (session_id, seq, t_start, t_end, first_index, n_events, full_snapshot, raw_bytes, codec, data)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (self.session_id, self.seq, self._t0, self._t1, self.index, len(self._parts), self._full, len(body), CODEC, data),
-        )
+        row = (self.seq, self._t0, self._t1, self.index, len(self._parts), self._full, len(body), CODEC, data)
+        if self.session_id is None:
+            self._pending.append(row)
+        else:
+            self._insert([row])
         self.seq += 1
         self.index += len(self._parts)
         self.raw_total += len(body)
@@ -84,7 +108,7 @@ def decode_chunk(codec: str, data: bytes) -> list[dict]:
     dctx = getattr(_local, "dctx", None)
     if dctx is None:
         dctx = _local.dctx = zstandard.ZstdDecompressor()
-    return orjson.loads(dctx.decompress(data))
+    return deepjson.loads(dctx.decompress(data))
 
 
 def iter_events(conn: sqlite3.Connection, session_id: str, t_from: int | None = None, t_to: int | None = None) -> Iterator[dict]:

@@ -4,8 +4,12 @@ Guarantees (tested):
   * one session in memory at a time (its bytes plus one batch of events);
   * each session is written in one transaction: a crash or kill at any moment
     leaves only whole sessions and an intact database;
-  * the same content imported twice is skipped (content hash); a session
-    whose id exists with other content replaces it;
+  * the same content imported twice is skipped (content hash);
+  * a session's id comes from the recording (meta.json, the PostHog/Sentry
+    id, else a hash of its first full snapshot and start time), never from a
+    file name; a stored session is replaced only by one with the same id read
+    from the same origin (path), anything else adds a session;
+  * every file or folder passed over is listed in ``ignored`` with a reason;
   * bad input never raises out of :func:`import_paths`: each unreadable file
     or session becomes one ``rejected`` line naming it and the problem.
 
@@ -25,8 +29,10 @@ from datetime import datetime, timezone
 import orjson
 from sqlite_utils import Database
 
-from ..formats import DEFAULT_LIMITS, FormatError, Limits, Normalizer, Rejected, decode, iter_sources
+from ..formats import deepjson
+from ..formats import DEFAULT_LIMITS, FormatError, Ignored, Limits, Normalizer, Rejected, decode, iter_sources
 from ..formats.decode import EventStream
+from ..formats.normalize import UnitUndecided, seconds_unit, timestamps_in
 from ..formats.sources import SessionSource
 from ..formats.useragent import parse_user_agent
 from .chunks import ChunkWriter
@@ -35,8 +41,7 @@ from .summary import SessionSummary
 log = logging.getLogger(__name__)
 
 
-class Cancelled(Exception):
-    """Raised inside the import when the caller's cancel check says stop."""
+from ..work import Cancelled  # noqa: E402,F401 - the one cancel exception; replay/ and store/__init__ import it from here
 
 
 @dataclass
@@ -59,6 +64,8 @@ class ImportReport:
     skipped: list[str] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    #: files and folders passed over while listing (not recordings), with why
+    ignored: list[tuple[str, str]] = field(default_factory=list)
     cancelled: bool = False
     bytes_read: int = 0
     seconds: float = 0.0
@@ -72,6 +79,8 @@ class ImportReport:
             f"{len(self.added)} added, {len(self.replaced)} replaced, {len(self.skipped)} skipped, "
             f"{len(self.rejected)} rejected"
         )
+        if self.ignored:
+            s += f", {len(self.ignored)} ignored"
         if self.warnings:
             s += f", {len(self.warnings)} warning(s)"
         if self.cancelled:
@@ -118,6 +127,9 @@ def _import_all(db, paths, report: ImportReport, t0: float, progress, cancel, on
         if isinstance(src, Rejected):
             report.rejected.append((src.label, src.reason))
             continue
+        if isinstance(src, Ignored):
+            report.ignored.append((src.label, src.reason))
+            continue
         if cancel is not None and cancel():
             report.cancelled = True
             break
@@ -150,21 +162,52 @@ def _import_all(db, paths, report: ImportReport, t0: float, progress, cancel, on
     return report
 
 
-def _session_id(meta: dict | None, stream: EventStream, src: SessionSource) -> str:
-    if meta:
-        for key in ("id", "session_id", "sessionId"):
-            v = meta.get(key)
-            if isinstance(v, (str, int)) and str(v).strip():
-                base = str(v).strip()
-                break
-        else:
-            base = None
-    else:
-        base = None
+def _recorded_id(meta: dict | None, stream: EventStream) -> str | None:
+    """The id the recording itself carries (meta.json, PostHog/Sentry export), or None.
+
+    A second browser window of one recording gets ``#w2``...; without a recorded
+    id each window is identified by its own first snapshot (see :func:`_snapshot_id`).
+    """
+    base = None
+    for key in ("id", "session_id", "sessionId"):
+        v = (meta or {}).get(key)
+        if isinstance(v, (str, int)) and not isinstance(v, bool) and str(v).strip():
+            base = str(v).strip()
+            break
     sid = stream.session_id
     if sid and sid.startswith("#w"):
-        return f"{base or src.default_id}{sid}"
-    return base or sid or src.default_id
+        return f"{base}{sid}" if base else None
+    return base or sid
+
+
+def _snapshot_id(first_ts: int, snapshot: dict) -> str:
+    """A stable id from the recording's content: its first full snapshot and start time."""
+    h = hashlib.blake2b(digest_size=8)
+    h.update(str(first_ts).encode())
+    h.update(deepjson.dumps(snapshot))
+    return "rec-" + h.hexdigest()
+
+
+def _place(conn, rid: str, src: SessionSource) -> tuple[str, bool]:
+    """``(id to store under, replaces?)``: the stored session with id ``rid`` (or a
+    ``rid~N`` sibling) is replaced only when it came from the same origin."""
+    esc = rid.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = conn.execute(
+        "SELECT s.id, d.source FROM sessions s LEFT JOIN session_details d ON d.id = s.id"
+        " WHERE s.id = ? OR s.id LIKE ? ESCAPE '\\'",
+        (rid, esc + "~%"),
+    ).fetchall()
+    origins = {src.origin or src.label, src.label}
+    for sid, source in rows:
+        if source in origins:
+            return sid, True
+    taken = {r[0] for r in rows}
+    if rid not in taken:
+        return rid, False
+    k = 2
+    while f"{rid}~{k}" in taken:
+        k += 1
+    return f"{rid}~{k}", False
 
 
 def _import_source(db, src: SessionSource, report: ImportReport, tick, cancel, on_session, limits: Limits) -> None:
@@ -172,7 +215,7 @@ def _import_source(db, src: SessionSource, report: ImportReport, tick, cancel, o
     meta, meta_warning = src.meta()
     h = hashlib.blake2b(raw, digest_size=16)
     if meta is not None:
-        h.update(orjson.dumps(meta, option=orjson.OPT_SORT_KEYS))
+        h.update(deepjson.dumps(meta, option=orjson.OPT_SORT_KEYS))
     digest = h.hexdigest()
     conn = db.conn
     existing = [r[0] for r in conn.execute("SELECT id FROM sessions WHERE content_hash = ? OR content_hash LIKE ?", (digest, digest + "#%"))]
@@ -181,12 +224,13 @@ def _import_source(db, src: SessionSource, report: ImportReport, tick, cancel, o
         return
     streams = decode(raw, src.label)
     for k, stream in enumerate(streams):
-        sid = _session_id(meta, stream, src)
+        rid = _recorded_id(meta, stream)
         chash = digest if k == 0 else f"{digest}#{k + 1}"
         try:
-            replaced, warnings = _store_stream(db, stream, sid, meta, src, chash, tick, cancel, limits, raw_len=len(raw))
+            sid, replaced, warnings = _store_stream(db, stream, rid, meta, src, chash, tick, cancel, limits, raw_len=len(raw))
         except FormatError as exc:
-            report.rejected.append((f"{src.label} (session {sid})", str(exc)))
+            what = f"session {rid}" if rid else (f"window {k + 1}" if len(streams) > 1 else None)
+            report.rejected.append((f"{src.label} ({what})" if what else src.label, str(exc)))
             continue
         if meta_warning:
             warnings.insert(0, meta_warning)
@@ -197,12 +241,29 @@ def _import_source(db, src: SessionSource, report: ImportReport, tick, cancel, o
             on_session(sid)
 
 
-def _store_stream(db, stream, sid, meta, src, chash, tick, cancel, limits, raw_len) -> tuple[bool, list[str]]:
+def _store_stream(db, stream, rid, meta, src, chash, tick, cancel, limits, raw_len) -> tuple[str, bool, list[str]]:
+    """Write one stream in one transaction. Without a recorded id the session's id
+    comes from its first full snapshot: chunks closed before it wait in memory."""
     conn = db.conn
     conn.execute("BEGIN IMMEDIATE")
     try:
-        replaced = _delete_session(conn, sid)
-        summary, writer, norm, resorted = _write_events(conn, stream, sid, tick, cancel, limits, raw_len)
+        placed: dict = {}
+
+        def name(rid_: str) -> str:
+            sid_, replaced_ = _place(conn, rid_, src)
+            if replaced_:
+                _delete_session(conn, sid_)
+            placed.update(sid=sid_, replaced=replaced_)
+            return sid_
+
+        def name_from_snapshot(first_ts: int, data: dict) -> str:
+            return name(_snapshot_id(first_ts, data))
+
+        if rid is not None:
+            name(rid)
+        summary, writer, norm, resorted = _write_events(
+            conn, stream, placed.get("sid"), name_from_snapshot, tick, cancel, limits, raw_len
+        )
         if summary.event_count == 0:
             raise FormatError("no usable events" + (f" ({norm.problem_line()})" if norm.dropped else ""))
         if summary.full_snapshots == 0:
@@ -210,19 +271,29 @@ def _store_stream(db, stream, sid, meta, src, chash, tick, cancel, limits, raw_l
         warnings = list(dict.fromkeys(stream.warnings))
         if norm.dropped:
             warnings.append(norm.problem_line())
+        clipped = norm.clipped.message()
+        if clipped:
+            log.info("%s: %s", src.label, clipped)
+            warnings.append(clipped)
         if resorted:
             warnings.append(f"timestamps went backwards {resorted} time(s); events were re-sorted by time")
         if norm.seconds:
             warnings.append("timestamps were in seconds; converted to milliseconds")
+        elif norm.small_ms:
+            warnings.append(
+                "timestamps are small enough to be seconds, but their spacing is that of milliseconds;"
+                " kept as milliseconds (the recorder's clock was probably not set)"
+            )
         if summary.unknown:
             kinds = ", ".join(f"{k} x{v}" for k, v in sorted(summary.unknown.items()))
             warnings.append(f"kept events of unknown type ({kinds}); replay and analysis skip them")
+        sid, replaced = placed["sid"], placed["replaced"]
         _insert_session(conn, sid, src, meta, stream, summary, writer, chash, warnings)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    return replaced, warnings
+    return sid, replaced, warnings
 
 
 def _delete_session(conn, sid: str) -> bool:
@@ -235,11 +306,31 @@ def _delete_session(conn, sid: str) -> bool:
     return True
 
 
-def _write_events(conn, stream: EventStream, sid, tick, cancel, limits, raw_len):
-    """Stream events into chunks; fall back to an in-memory sort if needed."""
+def _write_events(conn, stream: EventStream, sid, namer, tick, cancel, limits, raw_len):
+    """Stream events into chunks; fall back to an in-memory sort if needed.
+
+    ``sid`` None: ``namer(first_ts, snapshot data)`` gives the id at the first full snapshot.
+    """
+    try:
+        return _write_sorted(conn, stream, sid, namer, tick, cancel, limits, raw_len, Normalizer(limits))
+    except UnitUndecided:
+        pass
+    # Rare: the first timestamp could be seconds. Decide from the whole session
+    # (one more pass over its batches), then start again with the unit fixed.
+    stamps: list = []
+    for items in stream.batches():
+        if cancel is not None and cancel():
+            raise Cancelled()
+        stamps += timestamps_in(items)
+    seconds = seconds_unit(stamps)
+    del stamps
+    return _write_sorted(conn, stream, sid, namer, tick, cancel, limits, raw_len, Normalizer(limits, seconds=seconds))
+
+
+def _write_sorted(conn, stream: EventStream, sid, namer, tick, cancel, limits, raw_len, norm: Normalizer):
     summary = SessionSummary()
     writer = ChunkWriter(conn, sid)
-    norm = Normalizer(limits)
+    unnamed = sid is None
     last = None
     consumed = 0
     total_items = max(1, raw_len // 700)  # ~700 bytes per event: a progress estimate
@@ -247,7 +338,7 @@ def _write_events(conn, stream: EventStream, sid, tick, cancel, limits, raw_len)
     for items in stream.batches():
         if cancel is not None and cancel():
             raise Cancelled()
-        events, _ = norm.batch(items)
+        events, _ = norm.batch(items, stream.deep)
         add, write = summary.add, writer.add
         for e in events:
             ts = e["timestamp"]
@@ -257,6 +348,9 @@ def _write_events(conn, stream: EventStream, sid, tick, cancel, limits, raw_len)
             last = ts
             add(e)
             write(e)
+            if unnamed and e["type"] == 2:
+                writer.name(namer(summary.first_ts, e["data"]))
+                unnamed = False
         if unsorted:
             break
         consumed += len(items)
@@ -267,13 +361,15 @@ def _write_events(conn, stream: EventStream, sid, tick, cancel, limits, raw_len)
         return summary, writer, norm, 0
     # Rare: out-of-order events. Start again holding the session in memory,
     # sort stably by time (Meta stays before its FullSnapshot) and rewrite.
-    conn.execute("DELETE FROM event_chunks WHERE session_id = ?", (sid,))
-    norm = Normalizer(limits)
+    sid = writer.session_id
+    if sid is not None:
+        conn.execute("DELETE FROM event_chunks WHERE session_id = ?", (sid,))
+    norm = Normalizer(limits, seconds=norm.seconds)
     events: list[dict] = []
     for items in stream.batches():
         if cancel is not None and cancel():
             raise Cancelled()
-        events.extend(norm.batch(items)[0])
+        events.extend(norm.batch(items, stream.deep)[0])
     backwards = sum(1 for a, b in zip(events, events[1:]) if b["timestamp"] < a["timestamp"])
     events.sort(key=lambda e: e["timestamp"])
     summary = SessionSummary()
@@ -281,6 +377,8 @@ def _write_events(conn, stream: EventStream, sid, tick, cancel, limits, raw_len)
     for e in events:
         summary.add(e)
         writer.add(e)
+        if writer.session_id is None and e["type"] == 2:
+            writer.name(namer(summary.first_ts, e["data"]))
     writer.flush()
     return summary, writer, norm, backwards
 
@@ -358,10 +456,10 @@ def _insert_session(conn, sid, src, meta, stream, summary: SessionSummary, write
         "INSERT INTO session_details (id, source, user_agent, warnings, meta) VALUES (?,?,?,?,?)",
         (
             sid,
-            src.label,
+            src.origin or src.label,
             ua_str if isinstance(ua_str, str) else None,
             orjson.dumps(warnings).decode() if warnings else None,
-            orjson.dumps(meta).decode() if meta else None,
+            deepjson.dumps(meta).decode() if meta else None,
         ),
     )
     conn.executemany(

@@ -14,6 +14,8 @@ import numpy as np
 import orjson
 from sqlite_utils import Database
 
+from ..formats import deepjson
+
 #: columns the list can sort by (public name -> SQL expression)
 SORT_COLUMNS = {
     "started_at": "s.started_at",
@@ -188,7 +190,7 @@ def session_info(db: Database, session_id: str) -> dict | None:
         return None
     s = rows[0]
     s["warnings"] = orjson.loads(s["warnings"]) if s["warnings"] else []
-    s["meta"] = orjson.loads(s["meta"]) if s["meta"] else None
+    s["meta"] = deepjson.loads(s["meta"]) if s["meta"] else None
     s["pages"] = _rows(
         db.conn.execute(
             "SELECT seq, url, t_enter, t_leave, viewport_width, viewport_height FROM pages WHERE session_id = ? ORDER BY seq",

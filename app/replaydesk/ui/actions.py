@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
 
 class ActionId(str, Enum):
@@ -19,10 +19,19 @@ class ActionId(str, Enum):
     TOGGLE_SESSIONS = "toggle_sessions"
     TOGGLE_PANEL = "toggle_panel"
     WEB_ASSETS = "web_assets"
+    RESET_LAYOUT = "reset_layout"
+    ZOOM_FIT = "zoom_fit"
+    ZOOM_ACTUAL = "zoom_actual"
+    ZOOM_IN = "zoom_in"
+    ZOOM_OUT = "zoom_out"
+    THEME_SYSTEM = "theme_system"
+    THEME_LIGHT = "theme_light"
+    THEME_DARK = "theme_dark"
     SHORTCUTS = "shortcuts"
     ABOUT = "about"
 
 
+#: shortcuts: one key sequence, a list of them, or a standard key
 _SPECS: dict[ActionId, tuple[str, object, str]] = {
     ActionId.OPEN_ARCHIVE: ("&Open Archive…", QKeySequence.StandardKey.Open, "Import a recording archive (zip, JSON, JSON Lines, PostHog export)"),
     ActionId.OPEN_FOLDER: ("Open &Folder…", "Ctrl+Shift+O", "Import a folder of session folders"),
@@ -31,6 +40,14 @@ _SPECS: dict[ActionId, tuple[str, object, str]] = {
     ActionId.TOGGLE_SESSIONS: ("&Sessions", "Ctrl+1", "Show or hide the session list"),
     ActionId.TOGGLE_PANEL: ("&Inspector", "Ctrl+2", "Show or hide the events / pages / errors panel"),
     ActionId.WEB_ASSETS: ("Load Page Assets from the &Web", None, "Allow recorded pages to fetch http(s) images, fonts and styles (off: nothing leaves this machine)"),
+    ActionId.RESET_LAYOUT: ("&Reset Layout", None, "Put the panes, columns and zoom back to their defaults for this window size"),
+    ActionId.ZOOM_FIT: ("Zoom to &Fit", "Ctrl+0", "Scale the recorded page to fit the replay area"),
+    ActionId.ZOOM_ACTUAL: ("&Actual Size (100%)", "Ctrl+Alt+0", "Show the recorded page 1:1 (scroll or drag to pan)"),
+    ActionId.ZOOM_IN: ("Zoom &In", ["Ctrl++", "Ctrl+="], "Enlarge the recorded page"),
+    ActionId.ZOOM_OUT: ("Zoom &Out", "Ctrl+-", "Shrink the recorded page"),
+    ActionId.THEME_SYSTEM: ("&System", None, "Follow the desktop's light or dark setting"),
+    ActionId.THEME_LIGHT: ("&Light", None, "Light colours"),
+    ActionId.THEME_DARK: ("&Dark", None, "Dark colours"),
     ActionId.SHORTCUTS: ("&Keyboard Shortcuts", "F1", "List every keyboard shortcut"),
     ActionId.ABOUT: ("&About ReplayDesk", None, "Version and licence"),
 }
@@ -41,10 +58,16 @@ def create_actions(parent) -> dict[ActionId, QAction]:
     for aid, (text, shortcut, tip) in _SPECS.items():
         a = QAction(text, parent)
         a.setObjectName(aid.value)
-        if shortcut is not None:
+        if isinstance(shortcut, list):
+            a.setShortcuts([QKeySequence(k) for k in shortcut])
+        elif shortcut is not None:
             a.setShortcut(QKeySequence(shortcut))
         a.setStatusTip(tip)
         a.setToolTip(tip)
         out[aid] = a
     out[ActionId.WEB_ASSETS].setCheckable(True)
+    themes = QActionGroup(parent)
+    for aid in (ActionId.THEME_SYSTEM, ActionId.THEME_LIGHT, ActionId.THEME_DARK):
+        out[aid].setCheckable(True)
+        themes.addAction(out[aid])
     return out

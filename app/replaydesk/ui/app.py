@@ -1,25 +1,145 @@
-"""Start the GUI: one QApplication, the theme, the error handler, the window."""
+"""Start the GUI: one QApplication, the theme, the error handler, the window.
+
+Before Qt starts, two things a new user would otherwise trip over:
+
+* a machine without the X11 libraries Qt's ``xcb`` platform plugin links
+  against. Qt then names the wrong library ("xcb-cursor0 is needed") and
+  aborts (exit 134); we look at the plugin's dependencies first and print one
+  line naming the missing libraries and the ``apt-get`` line (exit 2);
+* Chromium's log noise (dbus, GPU, Vulkan) and Qt's warnings on the terminal:
+  they go to the log file, and to the terminal only with ``--verbose``.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 log = logging.getLogger(__name__)
 
+#: The one line of system packages a minimal Debian/Ubuntu needs for the window
+#: (the same line is in the README). Found with ``ldd``/``readelf -d`` on the Qt
+#: libraries and plugins the window loads, and ``QT_DEBUG_PLUGINS=1``.
+APT_PACKAGES = (
+    "libasound2 libdbus-1-3 libegl1 libfontconfig1 libgbm1 libgl1 libgl1-mesa-dri libglib2.0-0 libgssapi-krb5-2 libnss3 "
+    "libx11-xcb1 libxcb-cursor0 libxcb-dri3-0 libxcb-glx0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 "
+    "libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-xfixes0 libxcb-xkb1 "
+    "libxcomposite1 libxdamage1 libxkbcommon-x11-0 libxkbfile1 libxrandr2 libxtst6 fonts-liberation"
+)
+APT_LINE = f"sudo apt-get install -y {APT_PACKAGES}"
 
-def _prepare_environment() -> None:
-    import os
+#: Chromium switches added unless --verbose: its own logging (dbus, GPU
+#: process, Vulkan probes) writes straight to stderr, past Qt's handlers.
+QUIET_CHROMIUM_FLAGS = ("--log-level=3", "--disable-logging")
 
+
+def missing_libraries(ldd_output: str) -> list[str]:
+    """The shared libraries ``ldd`` reports as ``not found``, in order, once each."""
+    out: list[str] = []
+    for line in ldd_output.splitlines():
+        name, sep, where = line.strip().partition("=>")
+        if sep and where.strip().startswith("not found") and name.strip() not in out:
+            out.append(name.strip())
+    return out
+
+
+def xcb_plugin_path() -> Path | None:
+    try:
+        import PySide6
+    except ImportError:
+        return None
+    p = Path(PySide6.__file__).parent / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+    return p if p.is_file() else None
+
+
+def xcb_missing_libraries(plugin: Path | None = None) -> list[str]:
+    """Libraries Qt's xcb plugin needs and this machine lacks (empty: it can load).
+
+    ``ldd`` lists every missing library at once; without it, loading the plugin
+    with ctypes names the first one."""
+    plugin = plugin or xcb_plugin_path()
+    if plugin is None:
+        return []
+    ldd = shutil.which("ldd")
+    if ldd:
+        try:
+            r = subprocess.run([ldd, str(plugin)], capture_output=True, text=True, timeout=20)
+            return missing_libraries(r.stdout)
+        except (OSError, subprocess.SubprocessError):
+            pass
+    import ctypes
+
+    try:
+        ctypes.CDLL(str(plugin), mode=getattr(os, "RTLD_LAZY", 1))
+    except OSError as exc:  # "libxcb-icccm.so.4: cannot open shared object file: ..."
+        first = str(exc).split(":", 1)[0].strip()
+        return [first] if first.startswith("lib") else [str(exc)]
+    return []
+
+
+def display_problem(env: dict | None = None, check=xcb_missing_libraries) -> str | None:
+    """One line saying why the window cannot open on this display, or ``None``."""
+    env = os.environ if env is None else env
+    platform = env.get("QT_QPA_PLATFORM", "").split(":", 1)[0]
+    if platform not in ("", "xcb") or (not platform and env.get("WAYLAND_DISPLAY")):
+        return None  # offscreen, wayland, vnc...: not the X11 plugin
+    if not env.get("DISPLAY"):
+        if platform == "xcb" or sys.platform.startswith("linux"):
+            return "no display to open the window on: DISPLAY is not set (run it in a desktop session or under Xvfb)"
+        return None
+    if not sys.platform.startswith("linux"):
+        return None
+    missing = check()
+    if missing:
+        return (
+            f"the window cannot start: Qt's X11 (xcb) plugin needs {', '.join(missing)}, which "
+            f"{'is' if len(missing) == 1 else 'are'} not installed; install the system packages with: {APT_LINE}"
+        )
+    return None
+
+
+def _prepare_environment(verbose: bool = False) -> None:
     # QtWebEngine refuses to start its sandboxed renderer as root; the replay
     # frame is protected by its own sandbox attribute, CSP and request filter.
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+    if not verbose:
+        flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "").split()
+        flags += [f for f in QUIET_CHROMIUM_FLAGS if f.split("=")[0] not in {x.split("=")[0] for x in flags}]
+        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(flags)
 
 
-def run_gui(paths: list[str], db_path: str | Path, *, crash_dialog: bool = True) -> int:
-    _prepare_environment()
+def _route_qt_messages(verbose: bool) -> None:
+    """Qt's and the page's messages go to the log (the terminal only with --verbose)."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    qt_log = logging.getLogger("qt")
+    levels = {
+        QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }
+
+    def handler(mode, context, message) -> None:
+        level = levels.get(mode, logging.WARNING)
+        category = getattr(context, "category", None) or "default"
+        qt_log.log(level, "%s: %s", category, message)
+        if level >= logging.CRITICAL and not verbose:
+            print(f"replaydesk: Qt: {message}", file=sys.stderr)  # about to abort: say why
+
+    qInstallMessageHandler(handler)
+
+
+def run_gui(paths: list[str], db_path: str | Path, *, crash_dialog: bool = True, verbose: bool = False) -> int:
+    problem = display_problem()
+    if problem:
+        print(f"replaydesk: {problem}", file=sys.stderr)
+        return 2
+    _prepare_environment(verbose)
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtWidgets import QApplication
 
@@ -28,6 +148,7 @@ def run_gui(paths: list[str], db_path: str | Path, *, crash_dialog: bool = True)
     from .replay import register_scheme
     from .theme import apply_theme
 
+    _route_qt_messages(verbose)
     register_scheme()  # before the QApplication exists
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication.instance() or QApplication(sys.argv[:1])

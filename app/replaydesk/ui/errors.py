@@ -13,6 +13,7 @@ import traceback
 
 from PySide6.QtWidgets import QMessageBox
 
+from .plaintext import make_plain
 from .tasks import set_error_handler
 
 log = logging.getLogger("replaydesk.errors")
@@ -35,7 +36,9 @@ def friendly(exc: BaseException) -> str:
 def install_error_handler(parent) -> None:
     def show(exc: BaseException) -> None:
         log.error("unexpected error", exc_info=exc)
-        box = QMessageBox(QMessageBox.Icon.Critical, "Something went wrong", friendly(exc), parent=parent)
+        # The message can quote recorded data (a file name, a page's text):
+        # plain text, never HTML that Qt would render and fetch images for.
+        box = make_plain(QMessageBox(QMessageBox.Icon.Critical, "Something went wrong", friendly(exc), parent=parent))
         box.setDetailedText("".join(traceback.format_exception(exc)))
         box.setModal(False)
         box.show()

@@ -213,6 +213,7 @@ class FilterBar(QWidget):
 
     # -- state -> widgets -----------------------------------------------
     def _show_filter(self, f: SessionFilter) -> None:
+        self._show_saved_name(f)
         if f == self.current_filter():
             return
         self._syncing = True
@@ -236,6 +237,15 @@ class FilterBar(QWidget):
         finally:
             self._syncing = False
 
+    def _show_saved_name(self, f: SessionFilter) -> None:
+        """The Saved box names a saved filter only while that filter is the one applied
+        (after Clear or any edit it shows its placeholder again)."""
+        name = self.saved.currentText()
+        if name and self._state.saved.get(name) != f:
+            self.saved.blockSignals(True)
+            self.saved.setCurrentIndex(-1)
+            self.saved.blockSignals(False)
+
     def _show_saved(self, names: list[str]) -> None:
         current = self.saved.currentText()
         self.saved.blockSignals(True)
@@ -244,6 +254,7 @@ class FilterBar(QWidget):
         self.saved.setCurrentIndex(names.index(current) if current in names else -1)
         self.saved.blockSignals(False)
         self.delete_btn.setEnabled(bool(names))
+        self._show_saved_name(self._state.filter)
 
     def show_count(self, matching: int, total: int) -> None:
         if matching == total:

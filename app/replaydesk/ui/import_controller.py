@@ -3,7 +3,9 @@
 The controller owns no widgets: the main window shows its progress in the
 status bar and its report in :class:`ImportReportDialog`. Sessions are
 announced (``sessionsLanded``) as they commit, at most a few times a second,
-so the list grows during a long import.
+so the list grows during a long import. Each path is imported on its own, so
+``pathsImported`` can say which ones gave sessions (Open Recent lists only
+those) and which gave none.
 """
 
 from __future__ import annotations
@@ -13,11 +15,25 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from ..store import ImportReport, import_paths, open_store
+from ..store import ImportProgress, ImportReport, import_paths, open_store
 from .tasks import TaskCancelled, TaskHandle, op
 
 
-def _run_import(db_path: str, paths: list[str], task) -> ImportReport:
+def _merge(into: ImportReport, part: ImportReport) -> None:
+    into.added += part.added
+    into.replaced += part.replaced
+    into.skipped += part.skipped
+    into.rejected += part.rejected
+    into.warnings += part.warnings
+    into.cancelled = into.cancelled or part.cancelled
+    into.bytes_read += part.bytes_read
+    into.seconds += part.seconds
+
+
+def _run_import(db_path: str, paths: list[str], task) -> tuple[ImportReport, list[str], list[str]]:
+    """Writer thread: import ``paths`` one after the other; returns the merged report and the
+    paths that gave at least one session (added, replaced or already there) and those that
+    gave none."""
     db = open_store(db_path)  # the writer's own connection
     landed: list[str] = []
     last = [0.0]
@@ -30,19 +46,30 @@ def _run_import(db_path: str, paths: list[str], task) -> ImportReport:
             task.progress(("landed", list(landed)), force=True)
             landed.clear()
 
+    report, good, bad = ImportReport(), [], []
+    n = len(paths)
     try:
-        report = import_paths(
-            db,
-            paths,
-            progress=lambda p: task.progress(("progress", p)),
-            cancel=lambda: task.cancelled,
-            on_session=on_session,
-        )
+        for i, path in enumerate(paths):
+            def progress(p: ImportProgress, i=i) -> None:
+                # one bar over every path: path i covers the i-th n-th of it
+                overall = ImportProgress(
+                    int((i + p.fraction) * 1000), n * 1000, p.sessions_done, p.sessions_total, p.label
+                )
+                task.progress(("progress", overall))
+
+            part = import_paths(db, [path], progress=progress, cancel=lambda: task.cancelled, on_session=on_session)
+            _merge(report, part)
+            if part.added or part.replaced or part.skipped:
+                good.append(path)
+            elif not part.cancelled:  # a cancelled path says nothing about the file
+                bad.append(path)
+            if part.cancelled:
+                break
     finally:
         db.conn.close()
     if landed:
         task.progress(("landed", list(landed)), force=True)
-    return report
+    return report, good, bad
 
 
 class ImportController(QObject):
@@ -51,6 +78,7 @@ class ImportController(QObject):
     started = Signal(str)  # label
     progressed = Signal(float, str)  # fraction, text
     sessionsLanded = Signal(list)
+    pathsImported = Signal(list, list)  # paths that gave sessions, paths that gave none
     finished = Signal(object)  # ImportReport
     failed = Signal(str)
 
@@ -94,7 +122,9 @@ class ImportController(QObject):
         text = f"Importing {p.sessions_done}/{p.sessions_total} — {Path(p.label.split(':')[-1]).parent.name or p.label}"
         self.progressed.emit(p.fraction, text)
 
-    def _on_done(self, report: ImportReport) -> None:
+    def _on_done(self, result) -> None:
+        report, good, bad = result
+        self.pathsImported.emit(good, bad)
         self.finished.emit(report)
         self._next()
 

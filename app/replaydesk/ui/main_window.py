@@ -1,18 +1,27 @@
 """The analyst's window. It only composes panes and wires their signals.
 
 Panes get their state and services through constructor arguments; nothing
-reaches back into the window. Layout, filters and recent archives persist in
-the settings.
+reaches back into the window. Layout, filters, theme and recent archives
+persist in the settings.
+
+The side panes keep their widths as shares of the window width, applied on
+show and on every resize: a width chosen in a small window scales with it
+instead of squeezing the replay when the window grows (QMainWindow gives all
+new width to the centre). View > Reset Layout puts panes, columns and zoom
+back to the defaults, which fit at 1280x800 and hold at 1024x700.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -20,6 +29,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QStyle,
 )
 
 from .. import __version__
@@ -28,15 +38,45 @@ from ..store import ImportReport, open_store, session_info
 from .actions import ActionId, create_actions
 from .import_controller import ImportController
 from .import_report import ImportReportDialog
+from .plaintext import plain_title, plain_tooltip
 from .player import PlayerPane
 from .session_list import SessionListPane
 from .session_panel import SessionPanel
 from .settings import Settings
 from .shortcuts_dialog import ShortcutsDialog
+from .theme import refresh_palette, set_theme_mode, theme_mode
 
 log = logging.getLogger(__name__)
 
 ARCHIVE_FILTER = "Recording archives (*.zip *.json *.jsonl *.ndjson *.gz *.zst);;All files (*)"
+
+#: default widths of the Sessions and Inspector panes, as shares of the window width; the
+#: Sessions share grows (up to SESSIONS_MAX_SHARE) until its core columns show whole
+DEFAULT_DOCK_FRACTIONS = (0.26, 0.21)
+SESSIONS_MAX_SHARE = 0.36
+#: below these the panes stop shrinking (Inspector: its four tabs stay readable)
+DOCK_MIN_WIDTH = (240, 270)
+#: the replay keeps at least this much width when the panes are restored
+CENTRE_MIN_WIDTH = 380
+DEFAULT_SIZE = (1600, 960)
+
+
+def recent_labels(paths: list[str]) -> list[str]:
+    """Menu texts for recent archives: the file name, with as much of the parent folder path as
+    tells two files of the same name apart (``archive-demo.zip — corpus``)."""
+    names = [Path(p).name or p for p in paths]
+    out = []
+    for p, name in zip(paths, names):
+        if names.count(name) == 1:
+            out.append(name)
+            continue
+        parents = Path(p).parent.parts
+        others = [Path(q).parent.parts for q, n in zip(paths, names) if n == name and q != p]
+        depth = 1
+        while depth < len(parents) and any(o[-depth:] == parents[-depth:] for o in others):
+            depth += 1
+        out.append(f"{name} — {Path(*parents[-depth:]) if parents else p}")
+    return out
 
 
 class MainWindow(QMainWindow):
@@ -49,6 +89,9 @@ class MainWindow(QMainWindow):
         self.db_path = Path(db_path)
         self.db = open_store(self.db_path)
         s = self.settings
+        set_theme_mode(s.get("view/theme"))
+        if QApplication.instance() is not None:
+            refresh_palette()
         self.list_state = ListState(
             filter_from_json(s.get("list/filter")),
             s.get("list/sort"),
@@ -65,6 +108,14 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.player)
         self.sessions_dock = self._dock("Sessions", self.sessions, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.panel_dock = self._dock("Inspector", self.panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.sessions_dock.setMinimumWidth(DOCK_MIN_WIDTH[0])
+        self.panel_dock.setMinimumWidth(DOCK_MIN_WIDTH[1])
+        self._default_dock_state = self.saveState()
+        self._dock_fractions: list[float] | None = None  # None: the defaults for the current width
+        self._applying_docks = False
+        self._known_size = None
+        for d in (self.sessions_dock, self.panel_dock):
+            d.installEventFilter(self)
 
         # actions and menus
         self.actions_by_id = create_actions(self)
@@ -78,6 +129,9 @@ class MainWindow(QMainWindow):
         self.sessions.view.clicked.connect(lambda _i: self.player.setFocus())
         self.panel.seekRequested.connect(self.player.seek_relative)
         self.player.statusMessage.connect(self._on_player_status)
+        self.player.view.zoomChanged.connect(lambda _z: self._show_zoom())
+        self.player.framePainted.connect(lambda _t: self._show_zoom())
+        self.importer.pathsImported.connect(self._on_paths_imported)
         self.importer.started.connect(self._on_import_started)
         self.importer.progressed.connect(self._on_import_progressed)
         self.importer.sessionsLanded.connect(self._on_sessions_landed)
@@ -121,6 +175,17 @@ class MainWindow(QMainWindow):
             view.addAction(t)
             a[aid] = t
         view.addSeparator()
+        zoom_actions = [a[ActionId.ZOOM_FIT], a[ActionId.ZOOM_ACTUAL], a[ActionId.ZOOM_IN], a[ActionId.ZOOM_OUT]]
+        for act in zoom_actions:
+            view.addAction(act)
+        self.player.transport.set_zoom_actions(zoom_actions)
+        view.addSeparator()
+        theme_menu = view.addMenu("&Theme")
+        for aid in (ActionId.THEME_SYSTEM, ActionId.THEME_LIGHT, ActionId.THEME_DARK):
+            theme_menu.addAction(a[aid])
+        a[ActionId(f"theme_{theme_mode()}")].setChecked(True)
+        view.addAction(a[ActionId.RESET_LAYOUT])
+        view.addSeparator()
         view.addAction(a[ActionId.WEB_ASSETS])
         playback = mb.addMenu("&Playback")
         for act in self.player.actions():
@@ -136,6 +201,13 @@ class MainWindow(QMainWindow):
         a[ActionId.WEB_ASSETS].setChecked(self.settings.get("replay/web_assets"))
         a[ActionId.WEB_ASSETS].toggled.connect(self._on_web_assets_toggled)
         a[ActionId.SHORTCUTS].triggered.connect(self.show_shortcuts)
+        a[ActionId.RESET_LAYOUT].triggered.connect(self.reset_layout)
+        a[ActionId.ZOOM_FIT].triggered.connect(lambda: self.player.view.set_zoom("fit"))
+        a[ActionId.ZOOM_ACTUAL].triggered.connect(lambda: self.player.view.set_zoom(1.0))
+        a[ActionId.ZOOM_IN].triggered.connect(lambda: self.player.view.set_zoom(self.player.view.zoom_step(+1)))
+        a[ActionId.ZOOM_OUT].triggered.connect(lambda: self.player.view.set_zoom(self.player.view.zoom_step(-1)))
+        for aid in (ActionId.THEME_SYSTEM, ActionId.THEME_LIGHT, ActionId.THEME_DARK):
+            a[aid].triggered.connect(lambda _c=False, mode=aid.value.removeprefix("theme_"): self.set_theme(mode))
         a[ActionId.ABOUT].triggered.connect(self._about)
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self._fill_recent_menu()
@@ -147,6 +219,7 @@ class MainWindow(QMainWindow):
         self.progress.setMaximumWidth(260)
         self.progress.setTextVisible(False)
         self.progress_label = QLabel()
+        self.progress_label.setTextFormat(Qt.TextFormat.PlainText)  # names imported files
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Stop the import; sessions already imported stay")
         self.cancel_button.clicked.connect(self.importer.cancel)
@@ -164,7 +237,7 @@ class MainWindow(QMainWindow):
         info = session_info(self.db, session_id)
         if info is None:
             return
-        self.setWindowTitle(f"{session_id} — ReplayDesk")
+        self.setWindowTitle(plain_title(f"{session_id} — ReplayDesk"))
         self.panel.show_session(info)
         self.player.open_session(info)
 
@@ -173,8 +246,7 @@ class MainWindow(QMainWindow):
         paths = [p for p in paths if p]
         if not paths:
             return
-        for p in paths:
-            self.settings.set("files/recent", self.settings.add_recent(str(p)))
+        # listed in Open Recent once it has imported something (pathsImported)
         self.settings.set("files/last_dir", str(Path(paths[0]).parent))
         self.importer.start(paths)
 
@@ -190,14 +262,24 @@ class MainWindow(QMainWindow):
         m = self.recent_menu
         m.clear()
         recent = [p for p in self.settings.get("files/recent") if p]
-        for p in recent:
-            act = m.addAction(Path(p).name or p)
-            act.setToolTip(p)
+        m.setToolTipsVisible(True)
+        for p, label in zip(recent, recent_labels(recent)):
+            act = m.addAction(label.replace("&", "&&"))
+            act.setToolTip(plain_tooltip(p))
             act.setStatusTip(p)
+            act.setData(p)
             act.triggered.connect(lambda _=False, path=p: self.import_paths([path]))
         if not recent:
             act = m.addAction("No recent archives")
             act.setEnabled(False)
+
+    def _on_paths_imported(self, good: list, bad: list) -> None:
+        """Open Recent lists what imported something, and forgets what no longer does."""
+        for p in bad:
+            self.settings.remove_recent(str(p))
+        for p in reversed(good):
+            self.settings.add_recent(str(p))
+        self._fill_recent_menu()
 
     def _set_import_widgets_visible(self, on: bool) -> None:
         for w in (self.progress, self.progress_label, self.cancel_button):
@@ -223,13 +305,27 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Import: {report.summary_line()}", 15_000)
         self._update_empty_state()
         if self.sessions.current_session() is None:
-            first = (report.added or report.replaced or report.skipped or [None])[0]
-            if first is not None:
-                self.sessions.select_session(first)
-        if report.rejected or report.warnings:
+            newest = self._newest_of(report.added + report.replaced + report.skipped)
+            if newest is not None:
+                self.sessions.select_session(newest)
+        if report.rejected or report.warnings or report.ignored:
             self.last_report_dialog = ImportReportDialog(report, self)
             self.last_report_dialog.setModal(False)
             self.last_report_dialog.show()
+
+    def _newest_of(self, ids: list[str]) -> str | None:
+        """The session of ``ids`` that started last (the top row of the default sort)."""
+        best: tuple[int, str] | None = None
+        conn = self.db.conn
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            row = conn.execute(
+                f"SELECT started_at, id FROM sessions WHERE id IN ({','.join('?' * len(chunk))}) ORDER BY started_at DESC LIMIT 1",
+                chunk,
+            ).fetchone()
+            if row is not None and (best is None or tuple(row) > best):
+                best = (row[0], row[1])
+        return best[1] if best else None
 
     def _on_player_status(self, text: str) -> None:
         if text:
@@ -239,7 +335,9 @@ class MainWindow(QMainWindow):
 
     def _on_import_failed(self, message: str) -> None:
         self._set_import_widgets_visible(False)
-        QMessageBox.warning(self, "Import failed", message)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Import failed", message, QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the message can quote file names: plain text
+        box.exec()
 
     def _update_empty_state(self) -> None:
         self.player.set_empty_hint(
@@ -291,41 +389,163 @@ class MainWindow(QMainWindow):
 
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_path().parent)))
 
-    # -- layout persistence ---------------------------------------------
+    def set_theme(self, mode: str) -> None:
+        """View > Theme: "system", "light" or "dark"; kept for the next start."""
+        set_theme_mode(mode)
+        self.settings.set("view/theme", mode)
+        refresh_palette()
+        self.actions_by_id[ActionId(f"theme_{theme_mode()}")].setChecked(True)
+
+    def _show_zoom(self) -> None:
+        v = self.player.view
+        self.player.transport.show_zoom(v.zoom == "fit", v.zoom_scale())
+
+    # -- layout ----------------------------------------------------------
+    def dock_fractions(self) -> tuple[float, float]:
+        """The panes' shares of the window width: the analyst's (a separator dragged), else
+        the defaults for the current width."""
+        fr = self._dock_fractions or self.default_dock_fractions()
+        return (fr[0], fr[1])
+
+    def default_dock_fractions(self) -> list[float]:
+        """Sessions: its core columns whole if that takes at most SESSIONS_MAX_SHARE of the
+        window; Inspector: a fixed share. The replay gets the rest."""
+        total = max(1, self.width())
+        need = self.sessions.preferred_width() + 4
+        sessions = min(SESSIONS_MAX_SHARE, max(DEFAULT_DOCK_FRACTIONS[0], need / total))
+        return [round(sessions, 4), DEFAULT_DOCK_FRACTIONS[1]]
+
+    def _side_docks(self) -> list[tuple[int, QDockWidget]]:
+        """The panes docked at the sides and shown (a moved or floating pane keeps its size)."""
+        sides = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
+        return [
+            (i, d)
+            for i, d in enumerate((self.sessions_dock, self.panel_dock))
+            if d.isVisible() and not d.isFloating() and self.dockWidgetArea(d) in sides
+        ]
+
+    def apply_dock_fractions(self) -> None:
+        """Size the side panes by their shares of the window width (the replay gets the rest,
+        at least :data:`CENTRE_MIN_WIDTH` while the panes can shrink)."""
+        docks = self._side_docks()
+        if not docks:
+            return
+        total = self.width()
+        fractions = self.dock_fractions()
+        widths = [max(DOCK_MIN_WIDTH[i], round(fractions[i] * total)) for i, _d in docks]
+        centre_min = max(CENTRE_MIN_WIDTH, self.player.transport.minimumSizeHint().width() + 8)  # the transport bar whole
+        seps = len(docks) * self.style().pixelMetric(QStyle.PixelMetric.PM_DockWidgetSeparatorExtent)
+        over = sum(widths) + centre_min + seps - total
+        if over > 0:  # give way proportionally, down to the minimums
+            room = [w - DOCK_MIN_WIDTH[i] for w, (i, _d) in zip(widths, docks)]
+            spare = sum(room)
+            if spare > 0:
+                widths = [w - round(over * r / spare) if over < spare else w - r for w, r in zip(widths, room)]
+        self._applying_docks = True
+        try:
+            self.resizeDocks([d for _i, d in docks], widths, Qt.Orientation.Horizontal)
+        finally:
+            self._applying_docks = False
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+        if (
+            event.type() == QEvent.Type.Resize
+            and obj in (self.sessions_dock, self.panel_dock)
+            and not self._applying_docks
+            and self._known_size is not None
+            and self.size() == self._known_size
+            and self.isVisible()
+            and self.width() > 0
+            and QGuiApplication.mouseButtons() & Qt.MouseButton.LeftButton
+        ):
+            # the window kept its size and the mouse is down: the analyst is dragging a
+            # separator; keep the new share (layout passes alone never change it)
+            i = 0 if obj is self.sessions_dock else 1
+            self._dock_fractions = list(self.dock_fractions())
+            self._dock_fractions[i] = min(0.6, max(0.05, obj.width() / self.width()))
+        return super().eventFilter(obj, event)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self._known_size = self.size()
+        QTimer.singleShot(0, self.apply_dock_fractions)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._known_size = self.size()
+        if self.isVisible():
+            self.apply_dock_fractions()
+        self._show_zoom()
+
+    def reset_layout(self) -> None:
+        """View > Reset Layout: panes back at the sides at their default shares, default
+        columns, the replay / timeline split and zoom to fit."""
+        self.restoreState(self._default_dock_state)
+        for d in (self.sessions_dock, self.panel_dock):
+            d.setFloating(False)
+            d.show()
+        self.sessions.reset_columns()
+        self._dock_fractions = None
+        self.apply_dock_fractions()
+        sp = self.player.splitter
+        bottom = sp.widget(1).sizeHint().height()
+        sp.setSizes([max(1, sum(sp.sizes()) - bottom), bottom])
+        self.player.view.set_zoom("fit")
+        for key in ("window/state", "window/centre_splitter", "window/dock_fractions", "list/columns"):
+            self.settings.remove(key)
+
     def _restore_layout(self) -> None:
         s = self.settings
         geo = s.get("window/geometry")
         if not geo.isEmpty():
             self.restoreGeometry(geo)
         else:
-            self.resize(1600, 960)
+            screen = QGuiApplication.primaryScreen()
+            avail = screen.availableGeometry() if screen is not None else None
+            w, h = DEFAULT_SIZE
+            if avail is not None and avail.width() > 0:
+                w, h = min(w, avail.width()), min(h, avail.height())
+            self.resize(w, h)
         state = s.get("window/state")
         if not state.isEmpty():
             self.restoreState(state)
-        else:
-            self.resizeDocks([self.sessions_dock, self.panel_dock], [520, 380], Qt.Orientation.Horizontal)
+        try:
+            fr = json.loads(s.get("window/dock_fractions") or "null")
+            if isinstance(fr, list) and len(fr) == 2 and all(isinstance(x, (int, float)) and 0.03 <= x <= 0.7 for x in fr):
+                self._dock_fractions = [float(fr[0]), float(fr[1])]
+        except ValueError:
+            pass
         split = s.get("window/centre_splitter")
         if not split.isEmpty():
             self.player.restore_splitter(split)
-        header = s.get("list/header")
-        if not header.isEmpty():
-            self.sessions.view.horizontalHeader().restoreState(header)
+        try:
+            self.sessions.restore_column_state(json.loads(s.get("list/columns") or "null"))
+        except ValueError:
+            pass
 
     def save_layout(self) -> None:
         s = self.settings
         s.set("window/geometry", self.saveGeometry())
         s.set("window/state", self.saveState())
+        if self._dock_fractions is None:
+            s.remove("window/dock_fractions")
+        else:
+            s.set("window/dock_fractions", json.dumps([round(x, 4) for x in self._dock_fractions]))
         s.set("window/centre_splitter", self.player.save_splitter())
-        s.set("list/header", self.sessions.view.horizontalHeader().saveState())
+        s.set("list/columns", json.dumps(self.sessions.column_state()))
         s.sync()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        t0 = time.perf_counter()
         self.save_layout()
+        # cancel the player's background jobs (indexing on the writer) before waiting for the
+        # writer: waiting first made Quit sit out a whole index build
+        self.player.shutdown()
         self.importer.cancel()
         self.importer.wait(30_000)
-        self.player.shutdown()
         for off in self._off:
             off()
         self.sessions.model.close()
         self.sessions.filter_bar.close_bindings()
+        log.debug("window closed in %.3f s", time.perf_counter() - t0)
         super().closeEvent(event)

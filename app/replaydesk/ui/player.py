@@ -10,6 +10,13 @@ Python (a few ms) and sends the renderer one frame; requests that arrive
 while a frame is being painted are coalesced so the latest wins and no stale
 frame is ever queued. Playing forward applies the stored events between the
 last shown moment and the clock's time.
+
+Every frame on screen belongs to the open session: opening one clears the page
+and covers it with a "Loading…" note until that session's first frame is painted
+(the view stays shown underneath, since a hidden page paints nothing and would never
+acknowledge), and every seek is answered with ``framePainted``, a moment before the
+first full snapshot showing that snapshot (the replay layer's rule) and a session
+with no page at all showing a note instead.
 """
 
 from __future__ import annotations
@@ -18,10 +25,12 @@ import logging
 import sqlite3
 from bisect import bisect_right
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QLabel, QSplitter, QStackedLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from ..analysis.views import ViewsBuilder, build_views, has_views, load_views, save_views
+from ..replay.budgets import too_heavy_message
 from ..replay.frame import frame_from_mirror
 from ..replay.session import SessionNotFound, build_session_checkpoints, open_session_replay
 from ..state.playback import PlaybackState
@@ -36,6 +45,10 @@ from .timeline import TimelineWidget
 from .transport import PlaybackDriver, TransportBar, playback_actions
 
 log = logging.getLogger(__name__)
+
+#: uncover the view at most this long after the first frame's acknowledgement, even if
+#: its widget still shows the same pixels as before (a page identical to the last one)
+REVEAL_MAX_MS = 600
 
 #: until a session's checkpoints exist, a seek replays from the start: allow
 #: that only this close to the start (the first frame shows at once)
@@ -131,10 +144,16 @@ class PlayerPane(QWidget):
 
         self.hint = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.hint.setObjectName("emptyState")
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)  # it quotes session ids and errors: recorded text
         self.hint.setWordWrap(True)
+        self.hint.setAutoFillBackground(True)  # opaque: it covers the page while loading
         self.stack = QStackedWidget()
-        self.stack.addWidget(self.hint)
+        # all pages stay shown, the current one on top: the replay view keeps painting
+        # (and acknowledging frames) while the note covers it
+        self.stack.layout().setStackingMode(QStackedLayout.StackingMode.StackAll)
         self.stack.addWidget(self.view)
+        self.stack.addWidget(self.hint)
+        self.stack.setCurrentWidget(self.hint)
         bottom = QWidget()
         bl = QVBoxLayout(bottom)
         bl.setContentsMargins(0, 0, 0, 0)
@@ -159,6 +178,17 @@ class PlayerPane(QWidget):
         self._pending: float | None = None
         self._inflight: int | None = None
         self._inflight_ms = 0
+        self._inflight_gen = 0
+        #: a note covers the view until the open session's next frame is painted (its first
+        #: frame after opening, or a page after "no page to show")
+        self._reveal_on_paint = False
+        #: then it waits until the widget shows it (_reveal_when_shown)
+        self._stale: QImage | None = None
+        self._reveal_clock = QElapsedTimer()
+        self._reveal_timer = QTimer(self)
+        self._reveal_timer.setInterval(15)
+        self._reveal_timer.timeout.connect(self._reveal_when_shown)
+        self._heavy_shown = False  # the note says "too heavy to draw" (budgets)
         self._applied_until: int | None = None
         self._applied_index = -1  # stored index of the last event the page has
         self._views_loaded = False
@@ -169,6 +199,7 @@ class PlayerPane(QWidget):
             self.state.connect("time_changed", self._on_state_time_changed),
         ]
         self.view.framePainted.connect(self._on_view_frame_painted)
+        self.view.frameTooHeavy.connect(self._on_view_frame_too_heavy)
         self.view.rendererReady.connect(self._pump)
         self.inspector.seekRequested.connect(self.seek_relative)
         self.set_empty_hint("Select a session to replay it.")
@@ -191,8 +222,17 @@ class PlayerPane(QWidget):
         self._page_starts = [p["t_enter"] for p in info["pages"]]
         self._pending = 0.0
         self._applied_until = None
+        self._applied_index = -1
         self._views_loaded = False
         sid = info["id"]
+        # never the previous session's page: drop it and cover the view until this
+        # session's first frame is painted (_on_view_frame_painted)
+        self.view.clear()
+        self._reveal_on_paint = True
+        self._reveal_timer.stop()
+        self._stale = self._view_thumbnail()  # what the view shows now: the previous page
+        self.hint.setText(f"Loading {sid}…")
+        self.stack.setCurrentWidget(self.hint)
         try:
             # cached checkpoints load in a few ms; without them the first frames
             # (near the start) are still cheap, so show the page right away
@@ -200,7 +240,6 @@ class PlayerPane(QWidget):
         except SessionNotFound:
             self._on_load_failed(gen, LookupError(f"session {sid} is no longer in the store"))
             return
-        self.stack.setCurrentWidget(self.view)
         index_cached = self._replay.status == "cached"
         views_cached = has_views(self.db, sid)
         self._jobs = []
@@ -232,8 +271,14 @@ class PlayerPane(QWidget):
             if self._info is None:
                 self.hint.setText("Select a session to replay it.")
             return
+        self._reveal_timer.stop()
         self.hint.setText(text)
         self.stack.setCurrentWidget(self.hint)
+
+    @property
+    def showing_page(self) -> bool:
+        """The replay view is on top (a frame of the open session is painted), not a note."""
+        return self.stack.currentWidget() is self.view
 
     def set_allow_web_assets(self, on: bool) -> None:
         self.view.allowWebAssets = on
@@ -264,6 +309,7 @@ class PlayerPane(QWidget):
         for job in self._jobs:
             job.cancel()
         self.driver.stop()
+        self._reveal_timer.stop()
         self.state.pause()
         for off in self._off:
             off()
@@ -277,6 +323,8 @@ class PlayerPane(QWidget):
         if gen != self._generation:
             return
         log.error("loading session failed", exc_info=exc)
+        self._reveal_on_paint = False
+        self._reveal_timer.stop()
         self.hint.setText(f"This session cannot be replayed: {exc}")
         self.stack.setCurrentWidget(self.hint)
 
@@ -336,28 +384,85 @@ class PlayerPane(QWidget):
         self._pending = None
         t_abs = int(self._t0 + t)
         # ``current`` lets a forward seek (dragging, stepping) advance the last
-        # mirror in place instead of restoring a checkpoint
+        # mirror in place instead of restoring a checkpoint; before the first full
+        # snapshot the replay gives the state right after it (the first page)
         mirror = self._mirror = self._replay.seek(t_abs, current=self._mirror)
         frame = frame_from_mirror(mirror, t_abs, self._replay.pointer_at(mirror, t_abs))
         if frame is None:
+            # no page at all (no buildable full snapshot): say so, and still answer
+            # the seek so that nothing waits for a frame that cannot come
+            self._applied_until = None
+            self._reveal_on_paint = True
+            self._reveal_timer.stop()
+            self.view.clear()
+            self.hint.setText("This session has no page to show: its recording has no full snapshot.")
+            self.stack.setCurrentWidget(self.hint)
+            self.framePainted.emit(int(t))
             return
-        i = bisect_right(self._page_starts, t_abs) - 1
-        page_ts = self._page_starts[i] if i >= 0 else t_abs
+        shown = frame.timestamp  # t_abs, or the first snapshot's time for earlier moments
+        i = bisect_right(self._page_starts, shown) - 1
+        page_ts = self._page_starts[i] if i >= 0 else shown
         self.view.load_snapshot(frame.node, {"width": frame.viewport[0], "height": frame.viewport[1]}, None, frame.href, timestamp=page_ts)
         self.view.set_state(frame.state)
         if frame.events:
             self.view.apply_events(frame.events)
-        self._applied_until = t_abs
+        self._applied_until = shown
         self._applied_index = mirror.event_index
         self._inflight_ms = int(t)
-        self._inflight = self.view.request_frame(settle=not self.state.playing, at_ts=t_abs)
+        self._inflight_gen = self._generation
+        self._inflight = self.view.request_frame(settle=not self.state.playing, at_ts=shown)
 
     def _on_view_frame_painted(self, token: int) -> None:
         if token != self._inflight:
             return
         self._inflight = None
-        self.framePainted.emit(self._inflight_ms)
+        if self._inflight_gen == self._generation:  # a frame of a session left meanwhile answers nothing
+            if self._heavy_shown and self.view.heavy_reason(token) is None:
+                self._heavy_shown = False
+                self.stack.setCurrentWidget(self.view)
+            if self._reveal_on_paint:
+                self._reveal_on_paint = False
+                self._reveal_clock.start()
+                self._reveal_timer.start()
+                self._reveal_when_shown()
+            self.framePainted.emit(self._inflight_ms)
         self._pump()
+
+    # -- revealing the first frame ---------------------------------------
+    def _view_thumbnail(self) -> QImage:
+        """A small copy of what the replay view's widget shows (its last composited frame)."""
+        img = self.view.web_view().grab().toImage()
+        return img.scaled(96, 60, Qt.AspectRatioMode.IgnoreAspectRatio,
+                          Qt.TransformationMode.FastTransformation).convertToFormat(QImage.Format.Format_RGB32)
+
+    def _reveal_when_shown(self) -> None:
+        """Uncover the view once its widget shows the new session. The page acknowledges a
+        frame before the compositor hands it to the widget (on X too), so uncovering at the
+        acknowledgement showed the previous session's page for a moment: wait until the
+        widget's pixels differ from what it showed when the session was opened (a page
+        identical to the old one shows after ``REVEAL_MAX_MS`` all the same)."""
+        if self.stack.currentWidget() is not self.hint or self._reveal_on_paint or self._heavy_shown:
+            self._reveal_timer.stop()  # another session is loading, or a note replaced "Loading…"
+            return
+        if self._reveal_clock.elapsed() < REVEAL_MAX_MS and self._view_thumbnail() == self._stale:
+            return  # the timer looks again
+        self._reveal_timer.stop()
+        self._stale = None
+        self.stack.setCurrentWidget(self.view)
+
+    def _on_view_frame_too_heavy(self, reason: str) -> None:
+        """A moment over a budget (replay/budgets.py): say so in place of the page. If the
+        renderer had to be restarted the frame it owed never comes: answer the seek now."""
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)
+        msg = too_heavy_message(reason)
+        self.hint.setText(msg[:1].upper() + msg[1:] + ".")
+        self.stack.setCurrentWidget(self.hint)
+        self._heavy_shown = True
+        self._reveal_on_paint = False
+        if not self.view.is_ready and self._inflight is not None:
+            self._inflight = None
+            self._mirror = None  # the page is gone: the next seek restores a checkpoint
+            self.framePainted.emit(self._inflight_ms)
 
     # -- playing forward -------------------------------------------------
     def _on_state_time_changed(self, t: float) -> None:

@@ -10,12 +10,18 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 
+from .plaintext import plain_tooltip
+
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 10
 TIME_ROLE = Qt.ItemDataRole.UserRole + 11
 
 
 class RecordTableModel(QAbstractTableModel):
-    """``columns`` = [(header, record -> text)]; ``time_of(record)`` = ms."""
+    """``columns`` = [(header, record -> text)]; ``time_of(record)`` = ms.
+
+    Records hold recorded text: cells are drawn as plain text by the view and
+    the tooltip text is escaped here (see :mod:`.plaintext`).
+    """
 
     def __init__(self, columns: list[tuple[str, Callable[[dict], str]]], time_of: Callable[[dict], int] | None = None, parent=None):
         super().__init__(parent)
@@ -57,7 +63,7 @@ class RecordTableModel(QAbstractTableModel):
         if role == TIME_ROLE and self._time_of is not None:
             return self._time_of(rec)
         if role == Qt.ItemDataRole.ToolTipRole and self._tooltip is not None:
-            return self._tooltip(rec)
+            return plain_tooltip(self._tooltip(rec))
         return None
 
 

@@ -4,6 +4,12 @@ The same path the player uses to seek: checkpoint + events since (Python
 mirror), one frame payload to the renderer, wait until that frame is on
 screen, grab the recorded viewport at device pixel ratio 1. Used by
 ``replaydesk render``, list thumbnails and clip export.
+
+A moment before the session's first full snapshot shows that snapshot (the
+replay layer's rule, as in rrweb), so ``--at 0`` works; a session with no page
+at all is a :class:`NothingToRender` error with one line to show, not a traceback.
+The image is finished: the renderer waits until the view has the recorded size
+and the frame's sentinel row shows across its whole width before grabbing.
 """
 
 from __future__ import annotations
@@ -12,9 +18,15 @@ from pathlib import Path
 
 from PySide6.QtGui import QImage
 
+from ..replay.budgets import clamp_viewport
 from ..replay.frame import frame_from_mirror
 from ..replay.session import SessionReplay, open_session_replay
 from .replay import FrameRenderer
+from .replay.headless import RenderError
+
+
+class NothingToRender(RenderError):
+    """The session has no page to show (no full snapshot the replay can build)."""
 
 
 def render_replay_frame(renderer: FrameRenderer, replay: SessionReplay, at_ms: int, *, pages: list[int] | None = None) -> QImage:
@@ -23,16 +35,17 @@ def render_replay_frame(renderer: FrameRenderer, replay: SessionReplay, at_ms: i
     mirror = replay.seek(t_abs)
     frame = frame_from_mirror(mirror, t_abs, replay.pointer_at(mirror, t_abs))
     if frame is None:
-        raise ValueError(f"nothing is on screen {at_ms} ms into the session (no snapshot yet)")
-    w, h = frame.viewport
-    page_ts = max((p for p in (pages or []) if p <= t_abs), default=t_abs)
+        raise NothingToRender(f"session {replay.session_id} has no page to show: its recording has no full snapshot")
+    w, h, _ = clamp_viewport(*frame.viewport)  # over the budget: the view says so (FrameTooHeavy)
+    shown = frame.timestamp  # t_abs, or the first snapshot's time for a moment before it
+    page_ts = max((p for p in (pages or []) if p <= shown), default=shown)
     v = renderer.view
     v.resize(max(w, 1), h + 1)  # +1 row: the renderer's sentinel below the viewport
     v.load_snapshot(frame.node, {"width": w, "height": h}, None, frame.href, timestamp=page_ts)
     v.set_state(frame.state)
     if frame.events:
         v.apply_events(frame.events)
-    return renderer.capture(at_ts=t_abs)
+    return renderer.capture(at_ts=shown)
 
 
 def render_session_png(db, session_id: str, at_ms: int, out_path: str | Path, *, allow_web_assets: bool = False) -> Path:

@@ -9,30 +9,46 @@ sort change is a new query (a model reset).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
 from ..state.filters import ListState
 from ..store.queries import count_sessions, session_rowids, sessions_by_rowid
 from . import formatting as fmt
+from .plaintext import plain_tooltip
 
 SESSION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_KEY_ROLE = Qt.ItemDataRole.UserRole + 2
 
-#: (header, sort column in the store or None, row -> display text)
+#: (header, sort column in the store or None, row -> display text), in the
+#: default visual order, which is also the order columns give way in when the
+#: pane is narrow (the rightmost visible ones are hidden first)
 COLUMNS = [
-    ("Started", "started_at", lambda r: fmt.local_time(r["started_at"], seconds=False)),
-    ("Duration", "duration_ms", lambda r: fmt.duration(r["duration_ms"])),
-    ("Active", "active_ms", lambda r: fmt.duration(r["active_ms"])),
+    ("Started", "started_at", lambda r: short_time(r["started_at"])),
     ("User", "user", lambda r: r["user_email"] or r["user_id"] or r["user_name"] or ""),
-    ("Entry page", "entry_url", lambda r: fmt.url_path(r["entry_url"])),
-    ("Pages", "page_count", lambda r: str(r["page_count"])),
-    ("Clicks", "click_count", lambda r: str(r["click_count"])),
+    ("Duration", "duration_ms", lambda r: fmt.duration(r["duration_ms"])),
     ("Errors", "error_count", lambda r: str(r["error_count"]) if r["error_count"] else ""),
-    ("Signals", None, lambda r: ""),
+    ("Clicks", "click_count", lambda r: str(r["click_count"])),
     ("Device", "device", lambda r: r["device"]),
+    ("Pages", "page_count", lambda r: str(r["page_count"])),
+    ("Entry page", "entry_url", lambda r: fmt.url_path(r["entry_url"])),
+    ("Active", "active_ms", lambda r: fmt.duration(r["active_ms"])),
+    ("Signals", None, lambda r: ""),
     ("Viewport", "viewport_width", lambda r: f"{r['viewport_width']}×{r['viewport_height']}" if r["viewport_width"] else ""),
 ]
+
+
+def short_time(epoch_ms: int | None) -> str:
+    """``27 Nov 00:18`` this year, ``2025-11-27`` before (the full time is in the tooltip):
+    the list must show its counts beside it in a 1280 px window."""
+    if epoch_ms is None:
+        return ""
+    dt = datetime.fromtimestamp(epoch_ms / 1000)
+    return dt.strftime("%d %b %H:%M") if dt.year == datetime.now().year else dt.strftime("%Y-%m-%d")
+
+
 NUMERIC = {"Pages", "Clicks", "Errors", "Duration", "Active"}
 BLOCK = 200
 
@@ -138,18 +154,23 @@ class SessionTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and name in NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            if name == "Entry page":
-                return row["entry_url"]
-            if name == "User":
-                return " ".join(x for x in (row["user_name"], row["user_email"], row["user_id"]) if x)
-            if name == "Started":
-                return fmt.local_time(row["started_at"])
-            if name == "Device":
-                return f"{row['browser'] or ''} {('on ' + row['os']) if row['os'] else ''}".strip() or None
-            return row["id"]
+            return plain_tooltip(self._tooltip(name, row))
         if role == Qt.ItemDataRole.ForegroundRole and name == "Errors" and row["error_count"]:
             return QColor("#d1453b")
         return None
+
+    @staticmethod
+    def _tooltip(name: str, row: dict) -> str | None:
+        """Recorded text (URLs, user fields): shown through :func:`plain_tooltip`."""
+        if name == "Entry page":
+            return row["entry_url"]
+        if name == "User":
+            return " ".join(x for x in (row["user_name"], row["user_email"], row["user_id"]) if x)
+        if name == "Started":
+            return fmt.local_time(row["started_at"])
+        if name == "Device":
+            return f"{row['browser'] or ''} {('on ' + row['os']) if row['os'] else ''}".strip() or None
+        return row["id"]
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         key = COLUMNS[column][1]

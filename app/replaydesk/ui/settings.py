@@ -27,11 +27,13 @@ OPTIONS = {
         Option("window/geometry", QByteArray, QByteArray(), "main window geometry"),
         Option("window/state", QByteArray, QByteArray(), "dock and toolbar layout"),
         Option("window/centre_splitter", QByteArray, QByteArray(), "replay / timeline split"),
+        Option("window/dock_fractions", str, "", "widths of the Sessions and Inspector panes as shares of the window width (JSON)"),
+        Option("view/theme", str, "system", "colour theme: system, light or dark"),
         Option("list/filter", str, "", "last session filter (JSON)"),
         Option("list/saved_filters", str, "{}", "saved filters by name (JSON)"),
         Option("list/sort", str, "started_at", "session list sort column"),
         Option("list/descending", bool, True, "session list sort order"),
-        Option("list/header", QByteArray, QByteArray(), "session list column widths and order"),
+        Option("list/columns", str, "", "session list columns: order, hidden, widths by name (JSON)"),
         Option("files/recent", list, [], "recently opened archives"),
         Option("files/last_dir", str, "", "folder of the last archive opened"),
         Option("replay/web_assets", bool, False, "load page assets from the web (off: nothing leaves the machine)"),
@@ -84,8 +86,19 @@ class Settings:
             raise KeyError(key)
         self._q.setValue(key, value)
 
+    def remove(self, key: str) -> None:
+        """Forget ``key``: the next :meth:`get` gives its default."""
+        if key not in OPTIONS:
+            raise KeyError(key)
+        self._q.remove(key)
+
     def sync(self) -> None:
         self._q.sync()
+
+    def remove_recent(self, path: str) -> list[str]:
+        recent = [p for p in self.get("files/recent") if p != path]
+        self.set("files/recent", recent)
+        return recent
 
     def add_recent(self, path: str, limit: int = 10) -> list[str]:
         recent = [p for p in self.get("files/recent") if p != path]

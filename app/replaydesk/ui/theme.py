@@ -2,7 +2,9 @@
 
 Fusion everywhere (same look on every desktop), with a palette chosen from
 the system's light/dark setting and updated live when it changes.
-``REPLAYDESK_THEME=light|dark`` forces one (screenshots, tests).
+The analyst picks System / Light / Dark in View > Theme (kept in the settings
+and applied with :func:`set_theme_mode`); ``REPLAYDESK_THEME=light|dark`` in
+the environment overrides both (scripts, CI).
 """
 
 from __future__ import annotations
@@ -14,12 +16,29 @@ from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 ACCENT = QColor("#3b7ddd")
+#: the choices of View > Theme, in menu order
+THEME_MODES = ("system", "light", "dark")
+
+_mode = "system"
+
+
+def set_theme_mode(mode: str | None) -> None:
+    """Choose "system", "light" or "dark" (``None``/unknown = "system"); call
+    :func:`apply_theme` (or :func:`refresh_palette`) afterwards to repaint."""
+    global _mode
+    _mode = mode if mode in THEME_MODES else "system"
+
+
+def theme_mode() -> str:
+    return _mode
 
 
 def is_dark() -> bool:
     forced = os.environ.get("REPLAYDESK_THEME", "").lower()
     if forced in ("dark", "light"):
         return forced == "dark"
+    if _mode != "system":
+        return _mode == "dark"
     return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
 
 
@@ -66,7 +85,7 @@ QDockWidget::title { padding: 5px 8px; font-weight: 600; }
 QTableView, QTreeView { border: none; }
 QHeaderView::section { padding: 3px 6px; border: none; border-bottom: 1px solid palette(mid); border-right: 1px solid palette(midlight); font-weight: 600; }
 QTabWidget::pane { border: none; border-top: 1px solid palette(mid); }
-QTabBar::tab { padding: 5px 12px; }
+QTabBar::tab { padding: 4px 9px; }
 QStatusBar { border-top: 1px solid palette(mid); }
 QLabel#sessionCount { color: palette(placeholder-text); padding: 2px 2px 4px 2px; }
 QLabel#emptyState { color: palette(placeholder-text); font-size: 15px; }
@@ -86,6 +105,11 @@ def apply_theme(app: QApplication) -> None:
     if not getattr(app, "_replaydesk_theme_hooked", False):
         hints.colorSchemeChanged.connect(lambda _s: _apply_palette(app))
         app._replaydesk_theme_hooked = True  # type: ignore[attr-defined]
+
+
+def refresh_palette(app: QApplication | None = None) -> None:
+    """Repaint the application in the current mode (after :func:`set_theme_mode`)."""
+    _apply_palette(app or QApplication.instance())
 
 
 def _apply_palette(app: QApplication) -> None:

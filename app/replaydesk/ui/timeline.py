@@ -33,6 +33,7 @@ from replaydesk.analysis.activity import BIN_MS, Marker, SessionTimeline
 from replaydesk.state.playback import PlaybackState
 
 from .formatting import clock
+from .plaintext import plain_tooltip
 from .theme_colors import TimelineColors, colors_for
 
 #: marker lanes top to bottom: (title, kinds)
@@ -432,7 +433,7 @@ class TimelineWidget(QWidget):
         text = self.tooltip_at(p.x(), p.y())
         if text:
             global_pos = self._plot.mapToGlobal(self._plot.mapFromScene(scene_pos))
-            QToolTip.showText(global_pos, text, self._plot)
+            QToolTip.showText(global_pos, plain_tooltip(text), self._plot)
         else:
             QToolTip.hideText()
 

@@ -20,13 +20,12 @@ class TimelinePreview(QWidget):
     """Timeline + transport on one session, with the keyboard actions and a clock driver."""
 
     def __init__(self, state: PlaybackState, timeline: SessionTimeline, title: str = "", parent: QWidget | None = None):
-        from PySide6.QtWidgets import QLabel
-
+        from .plaintext import plain_label, plain_title
         from .transport import PlaybackDriver, TransportBar, playback_actions
 
         super().__init__(parent)
-        self.setWindowTitle(f"ReplayDesk timeline - {title or timeline.session_id}")
-        self.header = QLabel(title, self)
+        self.setWindowTitle(plain_title(f"ReplayDesk timeline - {title or timeline.session_id}"))
+        self.header = plain_label(title, self)
         self.header.setObjectName("previewHeader")
         self.header.setContentsMargins(10, 8, 10, 2)
         self.timeline = TimelineWidget(state, timeline, self)

@@ -1,7 +1,7 @@
 """Transport controls, keyboard actions and the timer that drives the playback clock.
 
-* ``TransportBar`` - buttons, speed, skip-inactivity and the time readout for a
-  ``PlaybackState``; it renders the state and calls its methods, nothing more.
+* ``TransportBar`` - buttons, speed, skip-inactivity, the time readout for a
+  ``PlaybackState`` and a zoom menu; it renders the state and calls its methods, nothing more.
 * ``playback_actions(parent, state)`` - the keyboard shortcuts as ``QAction`` objects (ids in
   ``QAction.data()``, texts for a "Keyboard shortcuts" dialog). Add them to the main window
   once; the bar's tooltips name the same keys from the same table.
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QSizePolicy,
     QStyle,
     QToolButton,
@@ -192,8 +193,18 @@ class TransportBar(QWidget):
         self.speed_box.setAccessibleName("Playback speed")
         self.speed_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.speed_box.currentIndexChanged.connect(self._on_speed_box_changed)
-        speed_label = QLabel("Speed", self)
+        self.speed_label = speed_label = QLabel("Speed", self)
         speed_label.setBuddy(self.speed_box)
+
+        # filled by the window (View > Zoom actions); shows "Fit 62%" or "150%"
+        self.zoom_button = QToolButton(self)
+        self.zoom_button.setObjectName("zoom")
+        self.zoom_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.zoom_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.zoom_button.setAutoRaise(True)
+        self.zoom_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.zoom_button.setAccessibleName("Zoom")
+        self.zoom_button.setText("Fit 100%")
 
         lay = QHBoxLayout(self)
         lay.setContentsMargins(8, 4, 8, 4)
@@ -205,12 +216,21 @@ class TransportBar(QWidget):
         lay.addSpacing(12)
         lay.addWidget(self.range_label)
         lay.addStretch(1)
+        lay.addWidget(self.zoom_button)
+        lay.addSpacing(12)
         lay.addWidget(self.skip_box)
         lay.addSpacing(16)
         lay.addWidget(speed_label)
         lay.addSpacing(4)
         lay.addWidget(self.speed_box)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        # compact when narrow (a 1024 px window with both side panes): shorter labels, so the
+        # bar never forces the window wider than the screen
+        self._compact = False
+        self._set_compact(True)
+        self._compact_min = lay.minimumSize().width()
+        self._set_compact(False)
+        self._full_min = lay.minimumSize().width()
 
         subs = [
             state.connect("time_changed", self._on_state_time_changed),
@@ -223,6 +243,37 @@ class TransportBar(QWidget):
         self._subs = subs
         self.destroyed.connect(lambda *_a, subs=subs: [d() for d in subs])
         self._on_state_session_changed()
+
+    def _set_compact(self, on: bool) -> None:
+        if on == self._compact:
+            return
+        self._compact = on
+        self.speed_label.setVisible(not on)
+        # page steps and skipping stay on their shortcuts and in the Playback menu
+        self.prev_page_button.setVisible(not on)
+        self.next_page_button.setVisible(not on)
+        self.skip_box.setVisible(not on)
+        lay = self.layout()
+        lay.setSpacing(0 if on else 2)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(self._compact_min, super().minimumSizeHint().height())
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802 - Qt API
+        self._set_compact(ev.size().width() < self._full_min)
+        super().resizeEvent(ev)
+
+    def set_zoom_actions(self, actions: list[QAction]) -> None:
+        """The zoom menu (Fit, 100%, in, out): the window's actions, so shortcuts and texts match."""
+        menu = QMenu(self.zoom_button)
+        menu.addActions(actions)
+        self.zoom_button.setMenu(menu)
+        keys = ", ".join(a.shortcut().toString(QKeySequence.SequenceFormat.NativeText) for a in actions if not a.shortcut().isEmpty())
+        self.zoom_button.setToolTip(f"Zoom ({keys})")
+
+    def show_zoom(self, fit: bool, scale: float) -> None:
+        pct = f"{scale * 100:.0f}%"
+        self.zoom_button.setText(f"Fit {pct}" if fit else pct)
 
     def detach(self) -> None:
         for d in self._subs:

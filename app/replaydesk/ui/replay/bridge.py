@@ -1,6 +1,7 @@
 """The one narrow, JSON-only slot the trusted renderer page may call.
 
-Why: the outer page must tell Qt two things — "ready" and "frame <token> painted". Anything else
+Why: the outer page must tell Qt two things — "ready" and "frame <token> painted" (with, when the
+page went over a budget, a short "heavy" reason: shown to the user as plain text). Anything else
 is rejected and counted, so tests can prove recorded content never reached Python (house style
 §12). Payloads are JSON text parsed with orjson; results are JSON text.
 """
@@ -21,6 +22,8 @@ class RendererBridge(QObject):
 
     rendererReady = Signal()
     framePainted = Signal(int)
+    #: (token, reason): the frame went over a budget in the page; emitted before framePainted
+    frameTooHeavy = Signal(int, str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -39,6 +42,9 @@ class RendererBridge(QObject):
             return '{"ok":true}'
         if kind == "frame" and isinstance(msg.get("token"), int):
             self.calls["frame"] += 1
+            heavy = msg.get("heavy")
+            if isinstance(heavy, str) and heavy:
+                self.frameTooHeavy.emit(msg["token"], heavy[:300])
             self.framePainted.emit(msg["token"])
             return '{"ok":true}'
         self.calls["rejected"] += 1

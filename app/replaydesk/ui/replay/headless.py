@@ -20,6 +20,7 @@ from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop, Qt, QTi
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
+from replaydesk.replay.budgets import clamp_viewport, too_heavy_message
 from replaydesk.ui.replay.scheme import register_scheme
 from replaydesk.ui.replay.timeline import FramePlan, plan_frame
 from replaydesk.ui.replay.view import ReplayView
@@ -27,8 +28,16 @@ from replaydesk.ui.replay.view import ReplayView
 log = logging.getLogger(__name__)
 
 
-class RenderTimeout(RuntimeError):
+class RenderError(RuntimeError):
+    """A frame cannot be rendered; the message is one line for the user."""
+
+
+class RenderTimeout(RenderError):
     """The renderer did not produce the requested frame in time."""
+
+
+class FrameTooHeavy(RenderError):
+    """The moment exceeds a budget (replaydesk.replay.budgets); the message says which."""
 
 
 _app: QApplication | None = None
@@ -81,7 +90,7 @@ class FrameRenderer:
 
     def show_plan(self, plan: FramePlan) -> None:
         """Send a plan to the view (no waiting)."""
-        w, h = plan.final_viewport
+        w, h, _ = clamp_viewport(*plan.final_viewport)  # the view reports the reason
         self.view.resize(max(w, 1), h + 1)  # +1 row: the sentinel below the viewport
         snap = plan.snapshot["data"]
         href = ((plan.meta or {}).get("data") or {}).get("href", "")
@@ -102,7 +111,11 @@ class FrameRenderer:
     def capture(self, at_ts: int | None = None) -> QImage:
         """Wait for everything sent so far to be painted and grab it (animations at ``at_ts``)."""
         token = self.view.request_frame(settle=True, at_ts=at_ts)
-        self._wait(lambda: self.view.last_painted_token >= token, f"frame {token} was not acknowledged")
+        self._wait(lambda: self.view.frame_finished(token), f"frame {token} was not acknowledged")
+        heavy = self.view.heavy_reason(token)
+        if heavy:  # over a budget: partly drawn, or the renderer was restarted
+            self._wait(lambda: self.view.is_ready, "the renderer did not come back")
+            raise FrameTooHeavy(too_heavy_message(heavy))
         self._wait(lambda: self.view.sentinel_matches(token), f"frame {token} never reached the screen")
         return self.view.grab_viewport()
 

@@ -7,6 +7,8 @@ share cookies, cache or storage with anything. Off-the-record means nothing is w
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QObject
 from PySide6.QtWebEngineCore import QWebEngineProfile, QWebEngineSettings
 
@@ -19,12 +21,14 @@ WA = QWebEngineSettings.WebAttribute
 class ReplayProfile(QWebEngineProfile):
     """Off-the-record profile with the allow-list interceptor and the ``replaydesk://`` handler."""
 
-    def __init__(self, parent: QObject | None = None, *, allow_web_assets: bool = False) -> None:
+    def __init__(self, parent: QObject | None = None, *, allow_web_assets: bool = False,
+                 renderer_dir: Path | None = None) -> None:
+        """``renderer_dir``: serve the renderer from another directory (tests only)."""
         register_scheme()
         super().__init__(parent)  # no storage name => off the record
         self.interceptor = ReplayRequestInterceptor(self, allow_web_assets=allow_web_assets)
         self.setUrlRequestInterceptor(self.interceptor)
-        self._scheme_handler = RendererSchemeHandler(self)
+        self._scheme_handler = RendererSchemeHandler(self, root=renderer_dir)
         self.installUrlSchemeHandler(SCHEME.encode(), self._scheme_handler)
         self.setHttpCacheType(QWebEngineProfile.HttpCacheType.MemoryHttpCache)
         self.setPersistentCookiesPolicy(QWebEngineProfile.PersistentCookiesPolicy.NoPersistentCookies)

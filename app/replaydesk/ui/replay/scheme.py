@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtWebEngineCore import (
@@ -58,9 +59,9 @@ def register_scheme() -> None:
 class RendererSchemeHandler(QWebEngineUrlSchemeHandler):
     """Serve files of the renderer directory (GET only, no path escapes, fixed MIME types)."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, root: Path | None = None) -> None:
         super().__init__(parent)
-        self._root = renderer_dir()
+        self._root = Path(root).resolve() if root is not None else renderer_dir()
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 (Qt override)
         url = job.requestUrl()

@@ -13,21 +13,36 @@ API (all calls are asynchronous and applied in order):
 * ``set_state(state)`` – restore scrolls / inputs / canvases / mouse / hover / selection
 * ``request_frame(settle=True) -> token`` – ``framePainted(token)`` fires once painted
 * ``grab_viewport()`` – the recorded viewport area as a QImage (1:1 in headless mode)
+
+Budgets (``replaydesk.replay.budgets``) are applied here, in one place, to everything sent to the
+page: viewports are clamped, over-long strings and canvas commands beyond the per-frame limit are
+dropped. A frame over a budget (here or in the page) is still acknowledged, and
+``frameTooHeavy(reason)`` fires first. A frame not acknowledged within the frame time budget, or a
+renderer process over the memory budget, gets the process killed and a new one started
+(``frameTooHeavy`` fires; ``rendererReady`` fires again once the new page is up).
+* ``set_zoom("fit" | factor)`` – fit the page to the view (default, never enlarged) or a fixed
+  scale (1.0 = 1:1); a page larger than the view scrolls / pans
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import time
+from pathlib import Path
 from typing import Any
 
 import orjson
 import shiboken6
-from PySide6.QtCore import Property, QRect, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import Property, QRect, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from replaydesk.formats import deepjson
+from replaydesk.replay import budgets
 from replaydesk.ui.replay.bridge import RendererBridge
 from replaydesk.ui.replay.page import ReplayPage
 from replaydesk.ui.replay.profile import ReplayProfile
@@ -37,7 +52,15 @@ log = logging.getLogger(__name__)
 
 
 def _json(obj: Any) -> str:
-    return orjson.dumps(obj).decode()
+    """``obj`` as a JavaScript expression. A recorded page may nest deeper than orjson
+    writes (255 levels) and than V8's literal parser reads (~3,000): such a value is
+    sent as ``JSON.parse("...")``, which V8 parses without recursion."""
+    try:
+        return orjson.dumps(obj).decode()
+    except TypeError as exc:
+        if not deepjson.too_deep(exc):
+            raise
+    return "JSON.parse(" + orjson.dumps(deepjson.dumps(obj).decode()).decode() + ")"
 
 
 def token_colour(token: int) -> tuple[int, int, int]:
@@ -51,6 +74,14 @@ class ReplayView(QWidget):
     framePainted = Signal(int)
     rendererReady = Signal()
     allowWebAssetsChanged = Signal(bool)
+    #: the frame being drawn exceeds a budget ("reason"); emitted before its ``framePainted``, or
+    #: alone when the renderer had to be killed (that frame never paints)
+    frameTooHeavy = Signal(str)
+    #: the zoom mode changed: "fit" or a scale factor
+    zoomChanged = Signal(object)
+
+    #: zoom in / out steps (scale factors)
+    ZOOM_STEPS = (0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
 
     def __init__(
         self,
@@ -59,11 +90,14 @@ class ReplayView(QWidget):
         allow_web_assets: bool = False,
         show_cursor: bool = True,
         headless: bool = False,
+        renderer_dir: Path | None = None,
     ) -> None:
+        """``renderer_dir``: serve the renderer page from another directory. Tests only (they
+        weaken one safety layer in a copy to test the others alone); the app never sets it."""
         super().__init__(parent)
         # Child order matters for teardown: the view (and its page) is destroyed before the profile.
         self._web = QWebEngineView(self)
-        self._profile = ReplayProfile(self, allow_web_assets=allow_web_assets)
+        self._profile = ReplayProfile(self, allow_web_assets=allow_web_assets, renderer_dir=renderer_dir)
         self._page = ReplayPage(self._profile, self._web)
         self._bridge = RendererBridge(self)
         self._channel = QWebChannel(self._page)
@@ -85,9 +119,25 @@ class ReplayView(QWidget):
         self._token = 0
         self._last_painted = 0
         self._viewport = QSize(1024, 768)
+        self._zoom: str | float = "fit"
         self._closed = False
+        # budgets: reasons found in Python for the frame being prepared, per-token outcomes, and
+        # the watchdog over frames requested but not yet painted (token -> monotonic start)
+        self.frame_time_budget_ms = budgets.FRAME_TIME_BUDGET_MS
+        self.memory_budget_bytes = budgets.RENDERER_MEMORY_BUDGET_BYTES
+        self._reasons: list[str] = []
+        self._frame_reasons: dict[int, list[str]] = {}
+        self._heavy: dict[int, str] = {}
+        self._waiting: dict[int, float] = {}
+        self._killing = False
+        self.renderer_restarts = 0
+        self._watchdog = QTimer(self)
+        self._watchdog.setInterval(250)
+        self._watchdog.timeout.connect(self._on_watchdog_timeout)
         self._bridge.rendererReady.connect(self._on_bridge_ready)
         self._bridge.framePainted.connect(self._on_bridge_frame_painted)
+        self._bridge.frameTooHeavy.connect(self._on_bridge_frame_too_heavy)
+        self._page.renderProcessTerminated.connect(self._on_page_render_process_terminated)
         self._page.load(QUrl(RENDERER_URL))
 
     # ------------------------------------------------------------------ properties
@@ -141,7 +191,7 @@ class ReplayView(QWidget):
 
         ``timestamp`` (the FullSnapshot's, epoch ms) anchors animation phases of the page.
         """
-        w, h = self._vp(viewport)
+        w, h = self._clamped(*self._vp(viewport))
         self._viewport = QSize(w, h)
         arg = {"node": node, "viewport": {"width": w, "height": h},
                "initialOffset": initial_offset or {"top": 0, "left": 0}, "href": href}
@@ -157,7 +207,10 @@ class ReplayView(QWidget):
             d = e.get("data") or {}
             if e.get("type") == 4 or (e.get("type") == 3 and d.get("source") == 4):
                 if d.get("width") and d.get("height"):
-                    self._viewport = QSize(int(d["width"]), int(d["height"]))
+                    self._viewport = QSize(*self._clamped(d["width"], d["height"]))
+        events, reason = budgets.clip_canvas_commands(events)
+        if reason:
+            self._reasons.append(reason)
         self._call("rd.applyEvents", events)
 
     def set_state(self, state: dict) -> None:
@@ -165,8 +218,9 @@ class ReplayView(QWidget):
         self._call("rd.setState", state)
 
     def set_viewport(self, width: int, height: int) -> None:
-        self._viewport = QSize(int(width), int(height))
-        self._js(f"rd.setViewport({int(width)},{int(height)})")
+        w, h = self._clamped(width, height)
+        self._viewport = QSize(w, h)
+        self._js(f"rd.setViewport({w},{h})")
 
     def request_frame(self, settle: bool = True, at_ts: int | None = None) -> int:
         """Ask for a "painted" acknowledgement; returns the token ``framePainted`` will carry.
@@ -180,8 +234,20 @@ class ReplayView(QWidget):
         opts: dict[str, Any] = {"settle": bool(settle)}
         if at_ts is not None:
             opts["at"] = int(at_ts)
+        self._frame_reasons[self._token], self._reasons = self._reasons, []
+        self._waiting[self._token] = time.monotonic()
+        if not self._watchdog.isActive():
+            self._watchdog.start()
         self._js(f"rd.ack({self._token},{_json(opts)})")
         return self._token
+
+    def heavy_reason(self, token: int) -> str | None:
+        """Why frame ``token`` was too heavy to draw (None if it was not)."""
+        return self._heavy.get(token)
+
+    def frame_finished(self, token: int) -> bool:
+        """Frame ``token`` was painted, or will never be (the renderer was killed)."""
+        return self._last_painted >= token or (token in self._heavy and token not in self._waiting)
 
     def clear(self) -> None:
         self._js("rd.clear()")
@@ -198,16 +264,56 @@ class ReplayView(QWidget):
         else:
             self._page.runJavaScript(code, 0, callback)
 
+    # ------------------------------------------------------------------ zoom
+
+    @property
+    def zoom(self) -> str | float:
+        """``"fit"`` or the fixed scale factor set with :meth:`set_zoom`."""
+        return self._zoom
+
+    def set_zoom(self, mode_or_factor: str | float) -> None:
+        """``"fit"`` (scale the page down to the view, centred; never enlarged) or a scale factor
+        (``1.0`` = 1:1, clamped to 0.1–4); a page larger than the view scrolls and pans."""
+        z: str | float = "fit" if mode_or_factor == "fit" else min(4.0, max(0.1, float(mode_or_factor)))
+        if z == self._zoom:
+            return
+        self._zoom = z
+        self._js(f"rd.setZoom({_json(z)})")
+        self.zoomChanged.emit(z)
+
+    def zoom_scale(self) -> float:
+        """The scale the page is drawn at now (fit: depends on the view size); 1.0 headless."""
+        w, h = self._viewport.width(), self._viewport.height()
+        if self._headless or w <= 0 or h <= 0:
+            return 1.0
+        if self._zoom == "fit":
+            pw, ph = self._web.width(), self._web.height()
+            return min(pw / w, ph / h, 1.0) if pw > 0 and ph > 0 else 1.0
+        return float(self._zoom)
+
+    def zoom_step(self, direction: int) -> float:
+        """The next :attr:`ZOOM_STEPS` factor above (``+1``) or below (``-1``) the current scale."""
+        now = self.zoom_scale()
+        if direction > 0:
+            return next((z for z in self.ZOOM_STEPS if z > now + 0.005), self.ZOOM_STEPS[-1])
+        return next((z for z in reversed(self.ZOOM_STEPS) if z < now - 0.005), self.ZOOM_STEPS[0])
+
     def displayed_rect(self) -> QRect:
-        """Where the recorded viewport is drawn in the view (the page scales it to fit and centres
-        it, see renderer.js ``fit``); the top-left corner at 1:1 in headless mode."""
+        """Where the recorded viewport is drawn in the view (the page scales it by the zoom and
+        centres it when smaller, see renderer.js ``fit``; a zoomed page is offset by the outer
+        page's scroll position and may extend past the view); the top-left corner at 1:1 in
+        headless mode."""
         w, h = self._viewport.width(), self._viewport.height()
         if self._headless or w <= 0 or h <= 0:
             return QRect(0, 0, w, h)
         pw, ph = self._web.width(), self._web.height()
-        scale = min(pw / w, ph / h, 1.0)
+        scale = self.zoom_scale()
         sw, sh = round(w * scale), round(h * scale)
-        return QRect(max(0, round((pw - sw) / 2)), max(0, round((ph - sh) / 2)), sw, sh)
+        x, y = max(0, round((pw - sw) / 2)), max(0, round((ph - sh) / 2))
+        if self._zoom != "fit":
+            pos = self._page.scrollPosition()
+            x, y = x - round(pos.x()), y - round(pos.y())
+        return QRect(x, y, sw, sh)
 
     def grab_viewport(self) -> QImage:
         """The recorded viewport as shown, as an RGB32 image of the recorded size (headless: 1:1)."""
@@ -219,14 +325,24 @@ class ReplayView(QWidget):
         return img.convertToFormat(QImage.Format.Format_RGB32)
 
     def sentinel_matches(self, token: int) -> bool:
-        """True when the grabbed frame contains the state acknowledged with ``token`` (headless)."""
+        """True when the grabbed frame contains the state acknowledged with ``token`` (headless).
+
+        The sentinel is a row under the viewport as wide as the viewport, so it must show
+        at both ends: a frame composited before the view reached the recorded size (the
+        page still narrower, the rest filled with the background) is not finished."""
         w, h = self._viewport.width(), self._viewport.height()
-        img = self._web.grab(QRect(0, h, min(w, 8), 1)).toImage()
+        if self._web.width() < w or self._web.height() < h + 1:
+            return False
+        img = self._web.grab(QRect(0, h, w, 1)).toImage()
         if img.isNull() or img.width() < 1:
             return False
-        c = img.pixelColor(min(3, img.width() - 1), 0)
         r, g, b = token_colour(token)
-        return abs(c.red() - r) <= 3 and abs(c.green() - g) <= 3 and abs(c.blue() - b) <= 3
+        scale = img.width() / max(w, 1)  # device pixels per recorded pixel (1 in headless mode)
+        for x in {min(3, w - 1), w // 2, max(0, w - 4)}:
+            c = img.pixelColor(min(int(x * scale), img.width() - 1), 0)
+            if not (abs(c.red() - r) <= 3 and abs(c.green() - g) <= 3 and abs(c.blue() - b) <= 3):
+                return False
+        return True
 
     def shutdown(self) -> None:
         """Tear down the page before its profile (QtWebEngine crashes otherwise)."""
@@ -234,6 +350,7 @@ class ReplayView(QWidget):
             return
         self._closed = True
         self._queue.clear()
+        self._watchdog.stop()
         try:
             self._page.runJavaScript("rd.clear()")
         except RuntimeError:
@@ -261,7 +378,19 @@ class ReplayView(QWidget):
         return int(w), int(h)
 
     def _call(self, fn: str, arg: Any) -> None:
-        self._js(f"{fn}({_json(arg)})")
+        text = _json(arg)
+        if len(text) > budgets.PAYLOAD_SCAN_CHARS:  # only big payloads are walked
+            arg, reasons = budgets.clip_payload(arg)
+            if reasons:
+                self._reasons.extend(reasons)
+                text = _json(arg)
+        self._js(f"{fn}({text})")
+
+    def _clamped(self, width, height) -> tuple[int, int]:
+        w, h, reason = budgets.clamp_viewport(width, height)
+        if reason:
+            self._reasons.append(reason)
+        return w, h
 
     def _js(self, code: str) -> None:
         if self._closed:
@@ -279,6 +408,7 @@ class ReplayView(QWidget):
             self._page.runJavaScript(code)
 
     def _on_bridge_ready(self) -> None:
+        self._killing = False
         if self._ready:
             # A second "ready" means the renderer reloaded: state is gone; callers must reload.
             log.warning("renderer page reported ready twice")
@@ -290,6 +420,87 @@ class ReplayView(QWidget):
             self._page.runJavaScript(code)
         self.rendererReady.emit()
 
+    def _on_bridge_frame_too_heavy(self, token: int, reason: str) -> None:
+        if token in self._waiting:
+            self._frame_reasons.setdefault(token, []).append(reason)
+
     def _on_bridge_frame_painted(self, token: int) -> None:
+        if self._waiting.pop(token, None) is None and token <= self._last_painted:
+            return
         self._last_painted = max(self._last_painted, token)
+        reasons = self._frame_reasons.pop(token, [])
+        for t in [t for t in self._frame_reasons if t < token]:  # acks come in order
+            self._frame_reasons.pop(t)
+            self._waiting.pop(t, None)
+        if reasons:
+            self._mark_heavy(token, "; ".join(dict.fromkeys(reasons)))
         self.framePainted.emit(token)
+
+    def _mark_heavy(self, token: int, reason: str) -> None:
+        self._heavy[token] = reason
+        while len(self._heavy) > 64:
+            self._heavy.pop(next(iter(self._heavy)))
+        log.warning("frame %d is too heavy to draw: %s", token, reason)
+        self.frameTooHeavy.emit(reason)
+
+    # ------------------------------------------------------------------ watchdog
+
+    def _renderer_rss(self) -> int:
+        pid = self._page.renderProcessPid()
+        if pid <= 0:
+            return 0
+        try:
+            with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        return int(line.split()[1]) * 1024
+        except (OSError, ValueError):
+            pass
+        return 0
+
+    def _on_watchdog_timeout(self) -> None:
+        if not self._waiting or self._closed:
+            self._watchdog.stop()
+            return
+        if self._killing:
+            return
+        elapsed = (time.monotonic() - min(self._waiting.values())) * 1000
+        if elapsed > self.frame_time_budget_ms:
+            self.restart_renderer(f"the renderer took over {self.frame_time_budget_ms / 1000:g} s")
+            return
+        rss = self._renderer_rss()
+        if rss > self.memory_budget_bytes:
+            self.restart_renderer(f"the renderer needed over {self.memory_budget_bytes / 1024**3:.1f} GB")
+
+    def restart_renderer(self, reason: str) -> None:
+        """Kill a stuck renderer process and load the renderer page in a new one. Frames waiting
+        for it are reported too heavy (``reason``); the page state is gone, callers reload it."""
+        if self._closed or self._killing:
+            return
+        self._killing = True
+        self.renderer_restarts += 1
+        waiting, self._waiting = sorted(self._waiting), {}
+        self._frame_reasons.clear()
+        self._queue.clear()
+        self._ready = False
+        pid = self._page.renderProcessPid()
+        log.warning("restarting the renderer (pid %s): %s", pid, reason)
+        for token in waiting:
+            self._heavy[token] = reason
+        if pid > 0 and pid != os.getpid():
+            try:
+                os.kill(pid, signal.SIGKILL)  # renderProcessTerminated reloads the page
+            except OSError:
+                self._page.load(QUrl(RENDERER_URL))
+        else:
+            self._page.load(QUrl(RENDERER_URL))
+        if waiting:
+            self.frameTooHeavy.emit(reason)
+
+    def _on_page_render_process_terminated(self, status, exit_code: int) -> None:
+        if self._closed:
+            return
+        if not self._killing:  # crashed on its own: the frames it owed are lost as well
+            self.restart_renderer(f"the renderer stopped ({getattr(status, 'name', status)})")
+            return
+        self._page.load(QUrl(RENDERER_URL))
