@@ -89,8 +89,18 @@ def test_open_demo_select_session_and_see_the_right_frame(qtbot, window, monkeyp
     # the page acknowledged the frame; the compositor may hand grab() a blank
     # surface for a moment longer, so wait for painted pixels
     truth = corpus / "ses_46d365862838" / "truth" / "22528.png"
-    img = wait_settled_grab(qtbot, window.player.view)
-    assert similarity(img, truth) > 0.97
+    # (the widget can lag the page's acknowledgement by a few hundred ms offscreen, issue 16)
+    scores: list[float] = []
+
+    def shows_truth() -> bool:
+        scores.append(similarity(wait_settled_grab(qtbot, window.player.view), truth))
+        return scores[-1] > 0.97
+
+    try:
+        qtbot.waitUntil(shows_truth, timeout=10_000)
+    except qtbot.TimeoutError:
+        pass
+    assert scores[-1] > 0.97, scores
     # the side panel shows this session
     assert window.panel.pages_model.rowCount() == 5
     assert window.player.inspector.model.rowCount() > 20

@@ -33,6 +33,7 @@ from ..formats import deepjson
 from ..formats import DEFAULT_LIMITS, FormatError, Ignored, Limits, Normalizer, Rejected, decode, iter_sources
 from ..formats.decode import EventStream
 from ..formats.normalize import UnitUndecided, seconds_unit, timestamps_in
+from ..formats.redact import DEFAULT_POLICY, RedactionPolicy, Redactor
 from ..formats.sources import SessionSource
 from ..formats.useragent import parse_user_agent
 from .chunks import ChunkWriter
@@ -69,6 +70,12 @@ class ImportReport:
     cancelled: bool = False
     bytes_read: int = 0
     seconds: float = 0.0
+    #: redaction at import (formats/redact.py): the policy used, and per stored session
+    #: ``{"policy", "redacted", "by_rule"}``; ``policy_replaced`` lists sessions replaced
+    #: because the same content was stored under another redaction policy
+    policy: RedactionPolicy = DEFAULT_POLICY
+    redactions: dict = field(default_factory=dict)
+    policy_replaced: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -79,6 +86,9 @@ class ImportReport:
             f"{len(self.added)} added, {len(self.replaced)} replaced, {len(self.skipped)} skipped, "
             f"{len(self.rejected)} rejected"
         )
+        redacted = sum(r["redacted"] for r in self.redactions.values())
+        if redacted:
+            s += f", {redacted} value(s) redacted"
         if self.ignored:
             s += f", {len(self.ignored)} ignored"
         if self.warnings:
@@ -99,10 +109,11 @@ def import_paths(
     cancel: Callable[[], bool] | None = None,
     on_session: Callable[[str], None] | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    policy: RedactionPolicy = DEFAULT_POLICY,
 ) -> ImportReport:
     """Import every session found in ``paths``. Never raises for bad input."""
     t0 = time.perf_counter()
-    report = ImportReport()
+    report = ImportReport(policy=policy)
     conn = db.conn
     # Reader connections keep a large page cache and mmap for fast lists; an
     # import only appends, so a small cache keeps its memory near one session.
@@ -219,21 +230,29 @@ def _import_source(db, src: SessionSource, report: ImportReport, tick, cancel, o
     digest = h.hexdigest()
     conn = db.conn
     existing = [r[0] for r in conn.execute("SELECT id FROM sessions WHERE content_hash = ? OR content_hash LIKE ?", (digest, digest + "#%"))]
-    if existing:
+    stale = _other_policy(conn, existing, report.policy)
+    if existing and not stale:
         report.skipped.extend(existing)
         return
     streams = decode(raw, src.label)
     for k, stream in enumerate(streams):
         rid = _recorded_id(meta, stream)
         chash = digest if k == 0 else f"{digest}#{k + 1}"
+        redactor = Redactor(report.policy)
         try:
-            sid, replaced, warnings = _store_stream(db, stream, rid, meta, src, chash, tick, cancel, limits, raw_len=len(raw))
+            sid, replaced, warnings = _store_stream(
+                db, stream, rid, meta, src, chash, tick, cancel, limits, raw_len=len(raw), redactor=redactor, stale=stale
+            )
         except FormatError as exc:
             what = f"session {rid}" if rid else (f"window {k + 1}" if len(streams) > 1 else None)
             report.rejected.append((f"{src.label} ({what})" if what else src.label, str(exc)))
             continue
         if meta_warning:
             warnings.insert(0, meta_warning)
+        report.redactions[sid] = redactor.report()
+        if stale:
+            report.policy_replaced.append(sid)
+            replaced, stale = True, []
         (report.replaced if replaced else report.added).append(sid)
         for w in warnings:
             report.warnings.append((f"{src.label} (session {sid})", w))
@@ -241,13 +260,17 @@ def _import_source(db, src: SessionSource, report: ImportReport, tick, cancel, o
             on_session(sid)
 
 
-def _store_stream(db, stream, rid, meta, src, chash, tick, cancel, limits, raw_len) -> tuple[str, bool, list[str]]:
+def _store_stream(db, stream, rid, meta, src, chash, tick, cancel, limits, raw_len, redactor=None, stale=()) -> tuple[str, bool, list[str]]:
     """Write one stream in one transaction. Without a recorded id the session's id
-    comes from its first full snapshot: chunks closed before it wait in memory."""
+    comes from its first full snapshot: chunks closed before it wait in memory.
+    ``stale``: sessions of the same content stored under another redaction policy,
+    deleted in the same transaction."""
     conn = db.conn
     conn.execute("BEGIN IMMEDIATE")
     try:
         placed: dict = {}
+        for old in stale:
+            _delete_session(conn, old)
 
         def name(rid_: str) -> str:
             sid_, replaced_ = _place(conn, rid_, src)
@@ -262,7 +285,7 @@ def _store_stream(db, stream, rid, meta, src, chash, tick, cancel, limits, raw_l
         if rid is not None:
             name(rid)
         summary, writer, norm, resorted = _write_events(
-            conn, stream, placed.get("sid"), name_from_snapshot, tick, cancel, limits, raw_len
+            conn, stream, placed.get("sid"), name_from_snapshot, tick, cancel, limits, raw_len, redactor
         )
         if summary.event_count == 0:
             raise FormatError("no usable events" + (f" ({norm.problem_line()})" if norm.dropped else ""))
@@ -288,6 +311,8 @@ def _store_stream(db, stream, rid, meta, src, chash, tick, cancel, limits, raw_l
             kinds = ", ".join(f"{k} x{v}" for k, v in sorted(summary.unknown.items()))
             warnings.append(f"kept events of unknown type ({kinds}); replay and analysis skip them")
         sid, replaced = placed["sid"], placed["replaced"]
+        if redactor is not None:
+            meta = redactor.annotate(meta)
         _insert_session(conn, sid, src, meta, stream, summary, writer, chash, warnings)
         conn.execute("COMMIT")
     except BaseException:
@@ -306,13 +331,27 @@ def _delete_session(conn, sid: str) -> bool:
     return True
 
 
-def _write_events(conn, stream: EventStream, sid, namer, tick, cancel, limits, raw_len):
+def _other_policy(conn, ids: list, policy: RedactionPolicy) -> list:
+    """Those of ``ids`` stored under another redaction policy (or before redaction existed)."""
+    out = []
+    for sid in ids:
+        row = conn.execute("SELECT meta FROM session_details WHERE id = ?", (sid,)).fetchone()
+        try:
+            stored = orjson.loads(row[0])["replaydesk_redaction"]["policy"] if row and row[0] else None
+        except (orjson.JSONDecodeError, KeyError, TypeError):
+            stored = None
+        if stored != policy.digest():
+            out.append(sid)
+    return out
+
+
+def _write_events(conn, stream: EventStream, sid, namer, tick, cancel, limits, raw_len, redactor=None):
     """Stream events into chunks; fall back to an in-memory sort if needed.
 
     ``sid`` None: ``namer(first_ts, snapshot data)`` gives the id at the first full snapshot.
     """
     try:
-        return _write_sorted(conn, stream, sid, namer, tick, cancel, limits, raw_len, Normalizer(limits))
+        return _write_sorted(conn, stream, sid, namer, tick, cancel, limits, raw_len, Normalizer(limits), redactor)
     except UnitUndecided:
         pass
     # Rare: the first timestamp could be seconds. Decide from the whole session
@@ -324,10 +363,11 @@ def _write_events(conn, stream: EventStream, sid, namer, tick, cancel, limits, r
         stamps += timestamps_in(items)
     seconds = seconds_unit(stamps)
     del stamps
-    return _write_sorted(conn, stream, sid, namer, tick, cancel, limits, raw_len, Normalizer(limits, seconds=seconds))
+    return _write_sorted(conn, stream, sid, namer, tick, cancel, limits, raw_len, Normalizer(limits, seconds=seconds), redactor)
 
 
-def _write_sorted(conn, stream: EventStream, sid, namer, tick, cancel, limits, raw_len, norm: Normalizer):
+def _write_sorted(conn, stream: EventStream, sid, namer, tick, cancel, limits, raw_len, norm: Normalizer, redactor=None):
+    redact = redactor.restart() if redactor is not None else (lambda events: None)
     summary = SessionSummary()
     writer = ChunkWriter(conn, sid)
     unnamed = sid is None
@@ -339,6 +379,7 @@ def _write_sorted(conn, stream: EventStream, sid, namer, tick, cancel, limits, r
         if cancel is not None and cancel():
             raise Cancelled()
         events, _ = norm.batch(items, stream.deep)
+        redact(events)
         add, write = summary.add, writer.add
         for e in events:
             ts = e["timestamp"]
@@ -365,6 +406,7 @@ def _write_sorted(conn, stream: EventStream, sid, namer, tick, cancel, limits, r
     if sid is not None:
         conn.execute("DELETE FROM event_chunks WHERE session_id = ?", (sid,))
     norm = Normalizer(limits, seconds=norm.seconds)
+    redact = redactor.restart() if redactor is not None else redact
     events: list[dict] = []
     for items in stream.batches():
         if cancel is not None and cancel():
@@ -372,6 +414,7 @@ def _write_sorted(conn, stream: EventStream, sid, namer, tick, cancel, limits, r
         events.extend(norm.batch(items, stream.deep)[0])
     backwards = sum(1 for a, b in zip(events, events[1:]) if b["timestamp"] < a["timestamp"])
     events.sort(key=lambda e: e["timestamp"])
+    redact(events)
     summary = SessionSummary()
     writer = ChunkWriter(conn, sid)
     for e in events:
