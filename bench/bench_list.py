@@ -69,6 +69,17 @@ def build_store(path: Path, n: int) -> None:
             conn.execute("INSERT INTO urls (url) VALUES (?) ON CONFLICT (url) DO NOTHING", (url,))
             conn.execute("INSERT OR IGNORE INTO session_urls SELECT id, ? FROM urls WHERE url = ?", (rowid, url))
         conn.execute("INSERT INTO session_search (rowid, people) VALUES (?,?)", (rowid, f"u_{uid} user{uid}@example.com User {uid}"))
+    # frustration signal counts (issue 11) as a real archive might have them: most sessions
+    # none, a few percent each kind; the list filters on "has" and sorts by the total
+    sig = []
+    for (rowid,) in conn.execute("SELECT rowid FROM sessions").fetchall():
+        c = [rng.choice([0] * 12 + [1, 2]), rng.choice([0] * 8 + [1, 1, 3]), rng.choice([0] * 14 + [1, 2]),
+             rng.choice([0] * 18 + [1]), rng.choice([0] * 30 + [1]), rng.choice([0] * 25 + [1]), rng.choice([0] * 40 + [1])]
+        sig.append((*c, sum(c), rowid))
+    conn.executemany(
+        "UPDATE sessions SET sig_rage = ?, sig_dead = ?, sig_error = ?, sig_quick_back = ?, sig_scroll = ?,"
+        " sig_thrash = ?, sig_form = ?, sig_total = ? WHERE rowid = ?", sig,
+    )
     conn.execute("COMMIT")
     conn.execute("ANALYZE")
     conn.close()
@@ -119,6 +130,14 @@ def main() -> None:
         lambda: fb.until_on.setChecked(True),
         lambda: fb.clear_btn.click(),
     ]
+    has_signal = getattr(fb, "has_signal", {})  # issue 11: "has rage / dead / error click / quick back"
+    for kind in ("rage_click", "dead_click", "error_click", "quick_back"):
+        if kind in has_signal:
+            script.append(lambda box=has_signal[kind]: box.setChecked(True))
+    if has_signal:
+        script += [lambda: fb.clear_btn.click(), lambda: has_signal["error_click"].setChecked(True),
+                   lambda: pane.state.set_sort("signals", True) if hasattr(pane.state, "set_sort") else None,
+                   lambda: fb.device.setCurrentIndex(fb.device.findData("mobile")), lambda: fb.clear_btn.click()]
     times = []
     for _ in range(5):
         for step in script:

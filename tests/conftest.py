@@ -1,28 +1,25 @@
-"""Shared test fixtures.
+"""Shared test fixtures. Nothing here imports Qt: the core tests (formats, store,
+replay, analysis, state) run on a machine without PySide6 (``tests/test_no_qt.py``).
 
-Qt/WebEngine environment is set here, before anything imports PySide6: CI
-runs as root, and without a disabled Chromium sandbox QtWebEngine kills the
-pytest process with exit 1 and no output.
+The Qt/WebEngine environment is still set here, as plain environment variables,
+because it must be in place before anything in the run imports PySide6: CI runs as
+root, and without a disabled Chromium sandbox QtWebEngine kills the pytest process
+with exit 1 and no output. The Qt test folders (tests/ui, tests/gui, tests/timeline)
+register the ``replaydesk://`` scheme in their own conftest, which pytest loads
+during collection, before any test creates the QApplication.
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
+
+import orjson
+import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu")
-
-# replaydesk:// must be registered before the QApplication exists (pytest-qt
-# creates it on first use), or the replay renderer page cannot load.
-from replaydesk.ui.replay.scheme import register_scheme  # noqa: E402
-
-register_scheme()
-
-from pathlib import Path  # noqa: E402
-
-import orjson  # noqa: E402
-import pytest  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"

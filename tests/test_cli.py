@@ -255,3 +255,21 @@ def test_readme_names_the_system_packages_in_one_apt_line():
          "--no-replaces", "--no-enhances", *APT_PACKAGES.split(), *essential], capture_output=True, text=True).stdout
     covered = {line.split(":")[0] for line in deps.splitlines() if line and not line.startswith(" ")}
     assert owners and owners <= covered, sorted(owners - covered)
+
+
+def test_insights_lists_findings_with_rule_and_selector(tmp_path, corpus):
+    db = tmp_path / "s.db"
+    assert run("import", corpus / "archive-demo.zip", db=db).returncode == 0
+    r = run("insights", "ses_ac59c861b05d", "--kind", "rage_click", "--json", db=db)
+    assert r.returncode == 0, r.stderr
+    rows = orjson.loads(r.stdout)
+    assert [(x["session_id"], x["kind"], x["selector"]) for x in rows] == [
+        ("ses_ac59c861b05d", "rage_click", "button#share-lab"), ("ses_ac59c861b05d", "rage_click", "button#promo-claim")]
+    assert abs(rows[0]["t_ms"] - 29812) <= 1000 and "clicks within" in rows[0]["rule"]
+    r = run("insights", "--kind", "quick_back", db=db)
+    assert r.returncode == 0 and "ses_eca6cdfc6b65" in r.stdout and "Quick back" in r.stdout
+    assert "rule:" in r.stdout and "2 finding(s)" in r.stdout
+    r = run("insights", "--kind", "bogus", db=db)
+    assert r.returncode == 2 and r.stderr.strip().endswith("form_abandonment") and "Traceback" not in r.stderr
+    r = run("insights", "no-such-session", db=db)
+    assert r.returncode == 2 and "no session" in r.stderr

@@ -9,8 +9,13 @@
  * `allow-scripts`, so it cannot build itself; the trusted outer page creates every node with DOM
  * APIs (possible because the frame is `allow-same-origin`).
  *
- * Exposes RD.Mirror (id <-> node map), RD.sanitize*, RD.buildNode, RD.newContentDocument and the
- * CSS hover/focus rewrite (RD.rewriteSheet) used by apply.js.
+ * Exposes, for apply.js and the other renderer files: RD.Mirror (id <-> node map), the tree
+ * builders RD.buildDocument / RD.buildFrameDocument / RD.buildTree / RD.createNode with their
+ * context (RD.newContext, RD.finishContext), RD.setAttr / RD.removeAttr / RD.applySpecialAttributes
+ * (thin wrappers over RD.sanitize), RD.resetDocument, RD.cspFor, RD.ensureShadow,
+ * RD.distributeCssText, RD.syncDialog, RD.isTextField, and the shared helpers RD.config,
+ * RD.pending / RD.track, RD.warn, RD.schemeOf, RD.urlAllowed. (The CSS hover/focus rewrite,
+ * RD.rewriteSheet, lives in css.js.)
  */
 'use strict';
 (function (global) {

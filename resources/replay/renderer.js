@@ -296,6 +296,7 @@
     RD.restoreSelection();
     if (opts.settle) settleAnimations(allDocuments(), typeof opts.at === 'number' ? opts.at : RD.clock.now);
     RD.cursor.refreshHover();
+    placeHighlight();
     const [r, g, b] = tokenColour(token);
     document.getElementById('rd-sentinel').style.backgroundColor = 'rgb(' + r + ',' + g + ',' + b + ')';
     await nextPaint();
@@ -315,8 +316,60 @@
     sizeFrame();
   };
 
+  // Outline of one recorded element (a frustration signal's target): a box in the trusted
+  // overlay, placed from the element's layout box (nested frames' offsets added), so nothing
+  // is written into the recorded document. Kept by id and placed again on every ack.
+  let highlightId = null;
+
+  function placeHighlight() {
+    let box = document.getElementById('rd-highlight');
+    if (highlightId === null) {
+      if (box) box.hidden = true;
+      return false;
+    }
+    const el = RD.mirror.get(highlightId);
+    let r = null;
+    try {
+      r = el && el.nodeType === 1 && el.isConnected ? el.getBoundingClientRect() : null;
+    } catch (e) {}
+    if (!r || (r.width === 0 && r.height === 0)) {
+      if (box) box.hidden = true;
+      return false;
+    }
+    let x = r.left, y = r.top;
+    let d = el.ownerDocument;
+    const top = RD.topDocument();
+    while (d && d !== top) {
+      const fe = d.defaultView && d.defaultView.frameElement;
+      if (!fe) break;
+      const fr = fe.getBoundingClientRect();
+      x += fr.left + fe.clientLeft;
+      y += fr.top + fe.clientTop;
+      d = fe.ownerDocument;
+    }
+    if (!box) {
+      box = document.createElement('div');
+      box.id = 'rd-highlight';
+      document.getElementById('rd-overlay').appendChild(box);
+    }
+    box.style.left = x - 3 + 'px';
+    box.style.top = y - 3 + 'px';
+    box.style.width = r.width + 6 + 'px';
+    box.style.height = r.height + 6 + 'px';
+    box.hidden = false;
+    return true;
+  }
+
+  /** Outline the element with recorded id `id` (null: none); true if it is on the page now. */
+  RD.highlight = function (id) {
+    highlightId = Number.isInteger(id) ? id : null;
+    return placeHighlight();
+  };
+
   /** Drop the content (explicit teardown: frees the recorded DOM, rrweb#883). */
   RD.clear = function () {
+    highlightId = null;
+    placeHighlight();
     RD.mirror.reset();
     if (frame) retired.push(frame);
     if (spare) retired.push(spare);
@@ -334,6 +387,13 @@
     clear: () => (RD.clear(), true),
     setViewport: (w, h) => (RD.setViewport(w, h), true),
     setZoom: (z) => (RD.setZoom(z), true),
+    highlight: (id) => RD.highlight(id),
+    // the outline's box as JSON text ("null": none), for tests and diagnostics
+    highlightBox: () => {
+      const b = document.getElementById('rd-highlight');
+      return JSON.stringify(b && !b.hidden ? { id: highlightId, left: parseFloat(b.style.left), top: parseFloat(b.style.top),
+        width: parseFloat(b.style.width), height: parseFloat(b.style.height) } : null);
+    },
     info: () => ({
       viewport: RD.state.viewport,
       nodes: RD.mirror.nodes.size,

@@ -431,6 +431,9 @@ def test_large_array_spanning_many_parse_pieces(fresh_db, tmp_path):
     assert len(raw) > 3 << 20
     p = B.write(tmp_path / "big.json", raw)
     clean_import(fresh_db, p)
+    from replaydesk.formats.redact import Redactor
+
+    Redactor().events(evs)  # some lookalikes went into a card field, masked at import (issue 14)
     assert_session(fresh_db, "big", evs)
 
 

@@ -18,7 +18,7 @@ import random
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from replaydesk.replay import CheckpointPolicy, ListEventSource, Mirror, SeekPlanner, build_checkpoints
-from replaydesk.replay.codec import encode_state
+from replaydesk.replay.codec import decode_state, encode_state
 
 from .builders import T0
 
@@ -97,7 +97,7 @@ class Ref:
         lst = p["shadow"] if shadow else p["children"]
         return parent, shadow, self.rnd.randint(0, len(lst))
 
-    # --- serialisation (rrweb format, shadow children after light ones) -----------
+    # --- serialisation (docs/rrweb-format.md §2: shadow children after light ones) -----------
     def shallow(self, nid):
         n = self.nodes[nid]
         if n["kind"] == "doc":
@@ -311,7 +311,7 @@ def test_checkpoint_restore_and_direct_replay_agree(seed, n_batches, rnd):
     m2 = Mirror()
     for k, ev in enumerate(events[: cut + 1]):
         m2.apply(ev, k)
-    m2 = Mirror.from_bytes(m2.to_bytes())
+    m2 = decode_state(encode_state(m2))
     for k, ev in enumerate(events[cut + 1:], cut + 1):
         m2.apply(ev, k)
     assert encode_state(m2) == direct_states[-1]

@@ -12,6 +12,7 @@ import pytest
 
 from replaydesk.formats.limits import MAX_DEPTH
 from replaydesk.replay.session import ensure_checkpoints, open_session_replay
+from replaydesk.replay.codec import decode_state, encode_state
 from replaydesk.replay.tree import depth_of
 from replaydesk.store import import_paths, iter_events
 from tests.formats.builders import deep_json, deep_mutation_events, deep_snapshot_events
@@ -45,7 +46,7 @@ def test_deep_snapshot_imports_checkpoints_and_replays(fresh_db, tmp_path, depth
     mirror = replay.seek(replay.first_ts + 2000)
     assert _deepest(mirror) == min(depth + 1, MAX_DEPTH)
     assert "exception" not in mirror.anomalies.to_json()["counts"]
-    again = type(mirror).from_bytes(mirror.to_bytes())  # the checkpoint codec, deep
+    again = decode_state(encode_state(mirror))  # the checkpoint codec, deep
     assert _deepest(again) == _deepest(mirror) and len(again) == len(mirror)
 
 

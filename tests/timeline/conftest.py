@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+# the widget tests build Qt views: replaydesk:// must be registered before pytest-qt
+# creates the QApplication (the environment is set in tests/conftest.py)
+from replaydesk.ui.replay.scheme import register_scheme
+
+register_scheme()
+
 IDLE = "ses_eca6cdfc6b65"  # idle-and-quick-back: ~13 s without input from ~15.5 s
 LAB = "ses_ac59c861b05d"  # lab-errors-rage: console errors, rage clicks
 PHONE = "ses_894a31ac3a8c"  # mobile-shop-coupon-error: taps

@@ -95,11 +95,27 @@ def test_gaps_over_ten_seconds_are_inactive_including_the_edges():
     assert tl.inactive_spans == ((0, 12_000), (13_000, 30_000), (30_000, 55_000))
 
 
-def test_touch_move_is_activity_but_not_interaction():
-    events = [meta(0), click(1_000), move(5_500, -100, 0, source=6), click(12_500)]
-    tl = build_timeline(events)
-    assert tl.inactive_spans == ((1_000, 12_500),)
+def test_touch_move_is_activity_for_the_timeline_and_the_store_alike():
+    """One rule (rrweb.USER_ACTIVITY_SOURCES): a swipe breaks an idle gap in the timeline's
+    inactive spans exactly as it counts in the store's active time (they used to disagree)."""
+    from replaydesk.store.summary import SessionSummary
+
+    def both(events):
+        s = SessionSummary()
+        for e in events:
+            s.add(e)
+        return build_timeline(events), s.active_ms
+
+    swiped = [meta(0), click(1_000), move(5_500, -100, 0, source=6), click(12_500)]
+    tl, active_ms = both(swiped)
+    assert tl.inactive_spans == ()
     assert tl.activity[5] == 2
+    assert active_ms == 11_500
+
+    still = [meta(0), click(1_000), click(12_500)]
+    tl, active_ms = both(still)
+    assert tl.inactive_spans == ((1_000, 12_500),)
+    assert active_ms == 0
 
 
 def test_exactly_ten_seconds_is_still_active():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from contextlib import contextmanager
 
-from replaydesk.ui.replay.timeline import plan_frame
+from replaydesk.replay.plan import plan_frame
 
 FRAME_TIMEOUT_MS = 20000
 

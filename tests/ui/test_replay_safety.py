@@ -258,7 +258,7 @@ def _weakened_renderer(tmp_path):
     import re
     import shutil
 
-    from replaydesk.ui.replay.paths import renderer_dir
+    from replaydesk.resources import renderer_dir
 
     d = tmp_path / "renderer-without-sandbox-and-csp"
     shutil.copytree(renderer_dir(), d)

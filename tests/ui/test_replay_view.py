@@ -1,4 +1,4 @@
-"""ReplayView / renderer behaviour on small synthetic recordings (rrweb format §2-§4)."""
+"""ReplayView / renderer behaviour on small synthetic recordings (docs/rrweb-format.md §2-§4)."""
 
 from __future__ import annotations
 

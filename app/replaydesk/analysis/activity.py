@@ -6,15 +6,17 @@ the events, so a 300,000-event session costs a few hundred milliseconds and litt
 
 All times inside a :class:`SessionTimeline` are **ms after ``t0``** (the first event), the
 clock the player, the corpus truth files and ``PlaybackState`` use; only ``t0``/``t1`` are
-absolute. Rules (rrweb format §3, §4.5):
+absolute. Rules (docs/rrweb-format.md §3, §4):
 
-* activity = IncrementalSnapshot sources 1-6; a MouseMove/TouchMove batch counts each
-  position at its real time ``timestamp + timeOffset``;
-* inactivity = a gap of more than 10 s between user interactions (sources 1-5, rrweb's
-  skipInactive rule; TouchMove alone does not end it), plus the same test before the first
-  and after the last interaction;
-* clicks/taps follow the store's rule (``store.summary``): a Click with coordinates is a tap
-  when a TouchStart/TouchEnd preceded it within 1 s, so click markers match ``click_count``.
+* activity = :data:`replaydesk.rrweb.USER_ACTIVITY_SOURCES` (sources 1-6, TouchMove
+  included); a MouseMove/TouchMove batch counts each position at its real time
+  ``timestamp + timeOffset``;
+* inactivity = a gap of more than 10 s between two such events, plus the same test before
+  the first and after the last one; the store's ``active_ms`` uses the same sources, so a
+  session that is all swiping is active in both;
+* clicks/taps follow the one tap rule (:func:`replaydesk.rrweb.is_tap`), as the store's
+  summary does, so click markers match ``click_count``; console errors are read by
+  :func:`replaydesk.rrweb.console_message`.
 """
 
 from __future__ import annotations
@@ -25,6 +27,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
+
+from ..rrweb import (
+    CLICK_KINDS, MAX_CONSOLE_TEXT, TOUCH_KINDS, USER_ACTIVITY_SOURCES, EventType, MouseInteraction, Source, console_message,
+    is_click, is_tap,
+)
 
 # Marker kinds. The first five come from the events; the rest are filled by later analysis
 # (frustration signals) or by the analyst (annotations) through SessionTimeline.with_markers.
@@ -41,18 +48,24 @@ MARKER_KINDS = (CLICK, TAP, NAVIGATION, CONSOLE_ERROR, CUSTOM, RAGE_CLICK, DEAD_
 #: kinds whose times join previous/next-event navigation (all of them, currently)
 NAVIGABLE_KINDS = frozenset(MARKER_KINDS)
 
-ACTIVITY_SOURCES = frozenset({1, 2, 3, 4, 5, 6})
-INTERACTION_SOURCES = frozenset({1, 2, 3, 4, 5})
-MOVE_SOURCES = frozenset({1, 6})
+# The hot loop compares plain ints: an IntEnum member costs about three times as much
+# per comparison, which shows on a 300,000-event session.
+ACTIVITY_SOURCES = frozenset(map(int, USER_ACTIVITY_SOURCES))
+MOVE_SOURCES = frozenset(map(int, (Source.MOUSE_MOVE, Source.TOUCH_MOVE)))
+_TOUCH_KINDS = frozenset(map(int, TOUCH_KINDS))
+#: sources whose bursts are navigable "events"
+_BURST_SOURCES = tuple(map(int, (Source.SCROLL, Source.VIEWPORT_RESIZE, Source.INPUT)))
+_INCREMENTAL, _META, _CUSTOM, _PLUGIN = map(int, (EventType.INCREMENTAL, EventType.META, EventType.CUSTOM, EventType.PLUGIN))
+_LOG, _INTERACTION, _RESIZE = map(int, (Source.LOG, Source.MOUSE_INTERACTION, Source.VIEWPORT_RESIZE))
+_TOUCH_START = int(MouseInteraction.TOUCH_START)
 INACTIVITY_MS = 10_000
-TAP_WINDOW_MS = 1_000
 BIN_MS = 1_000
 #: a new Input/Scroll/Resize after this much quiet starts a new navigable "event"
 BURST_GAP_MS = 2_000
 #: navigable times closer than this to the previous one are the same moment (tap + click)
 MERGE_MS = 250
-MAX_MESSAGE = 2_000
-_CLICKISH = {2: "Click", 3: "Context menu", 4: "Double click"}
+MAX_MESSAGE = MAX_CONSOLE_TEXT
+_CLICKISH = frozenset(map(int, CLICK_KINDS))
 
 
 @dataclass(frozen=True)
@@ -155,7 +168,7 @@ def _timeline_steps(session_id: str | None):
     first_act: int | None = None  # earliest interaction (absolute)
     last_act: int | None = None  # latest interaction end so far (absolute)
     last_touch: int | None = None
-    last_burst = {3: None, 4: None, 5: None}  # source -> (time, target) of the previous one
+    last_burst = dict.fromkeys(_BURST_SOURCES)  # source -> (time, target) of the previous one
     grow = 4096
 
     while True:
@@ -174,11 +187,11 @@ def _timeline_steps(session_id: str | None):
         d = e.get("data")
         if not isinstance(d, dict):
             continue
-        if typ == 3:
+        if typ == _INCREMENTAL:
             src = d.get("source")
             if src not in ACTIVITY_SOURCES:
-                if src == 11 and d.get("level") == "error":
-                    markers.append(_error_marker(ts - t0, d.get("payload"), d.get("trace")))
+                if src == _LOG:
+                    _console_marker(markers, e, ts - t0)
                 continue
             if src in MOVE_SOURCES:
                 positions = d.get("positions")
@@ -199,8 +212,6 @@ def _timeline_steps(session_id: str | None):
                     counts[i0] += len(positions)
                 else:
                     _split_batch(counts, positions, ts, t0, i0, i1)
-                if src == 6:
-                    continue  # activity, but not an interaction (rrweb §4.5)
                 start, end = lo, hi
             else:
                 i = (ts - t0) // BIN_MS
@@ -208,27 +219,26 @@ def _timeline_steps(session_id: str | None):
                     counts.extend([0] * (i - len(counts) + grow))
                 counts[i] += 1
                 start = end = ts
-                if src == 2:
+                if src == _INTERACTION:
                     kind = d.get("type")
-                    if kind in (7, 9):
-                        last_touch = ts
-                        if kind == 7:
+                    if kind in _TOUCH_KINDS:
+                        last_touch = e["timestamp"]
+                        if kind == _TOUCH_START:
                             times.append(ts - t0)
                     elif kind in _CLICKISH:
-                        x, y = d.get("x"), d.get("y")
                         times.append(ts - t0)
-                        if kind == 2 and isinstance(x, (int, float)) and isinstance(y, (int, float)):
-                            tap = last_touch is not None and ts - last_touch <= TAP_WINDOW_MS
+                        if is_click(e):
+                            tap = is_tap(e, last_touch)
                             markers.append(
                                 Marker(
                                     ts - t0,
                                     TAP if tap else CLICK,
                                     "Tap" if tap else "Click",
-                                    {"x": x, "y": y, "target_id": d.get("id")},
+                                    {"x": d["x"], "y": d["y"], "target_id": d.get("id")},
                                 )
                             )
-                else:  # 3 scroll, 4 resize, 5 input: the start of each burst is an "event"
-                    target = d.get("id") if src != 4 else None
+                else:  # scroll, resize, input: the start of each burst is an "event"
+                    target = d.get("id") if src != _RESIZE else None
                     prev = last_burst[src]
                     if prev is None or ts - prev[0] > BURST_GAP_MS or prev[1] != target:
                         times.append(ts - t0)
@@ -241,23 +251,19 @@ def _timeline_steps(session_id: str | None):
                 first_act = start
             if last_act is None or end > last_act:
                 last_act = end
-        elif typ == 4:
+        elif typ == _META:
             href = d.get("href")
             url = href if isinstance(href, str) else ""
             pages.append(ts - t0)
             markers.append(
                 Marker(ts - t0, NAVIGATION, _short_url(url), {"url": url, "width": d.get("width"), "height": d.get("height")})
             )
-        elif typ == 5:
+        elif typ == _CUSTOM:
             tag = d.get("tag")
             tag = tag if isinstance(tag, str) else str(tag)
             markers.append(Marker(ts - t0, CUSTOM, tag, {"tag": tag, "payload": d.get("payload")}))
-        elif typ == 6:
-            plugin = d.get("plugin")
-            p = d.get("payload")
-            if isinstance(plugin, str) and plugin.startswith("rrweb/console") and isinstance(p, dict):
-                if p.get("level") == "error":
-                    markers.append(_error_marker(ts - t0, p.get("payload"), p.get("trace")))
+        elif typ == _PLUGIN:
+            _console_marker(markers, e, ts - t0)
 
     if t0 is None:
         return SessionTimeline.empty(session_id)
@@ -290,10 +296,12 @@ def _timeline_steps(session_id: str | None):
     )
 
 
-def timeline_for_session(db, session_id: str, should_stop: Callable[[], bool] | None = None) -> SessionTimeline | None:
+def timeline_for_session(db, session_id: str, check: Callable[[], None] | None = None) -> SessionTimeline | None:
     """Build the timeline of a stored session (``None`` if it is not in the store).
 
     Streams the session's chunks; safe to call on a worker thread with its own connection.
+    ``check`` (e.g. :meth:`replaydesk.work.CancelToken.check`) is called every few thousand
+    events and raises :class:`replaydesk.work.Cancelled` to stop, like ``build_views``.
     """
     from replaydesk.store import iter_events
 
@@ -302,15 +310,15 @@ def timeline_for_session(db, session_id: str, should_stop: Callable[[], bool] | 
     if row is None:
         return None
     events = iter_events(conn, session_id)
-    if should_stop is not None:
-        events = _stoppable(events, should_stop)
+    if check is not None:
+        events = _checked(events, check)
     return build_timeline(events, session_id)
 
 
-def _stoppable(events, should_stop):
+def _checked(events, check: Callable[[], None]):
     for n, e in enumerate(events):
-        if n % 8192 == 0 and should_stop():
-            raise InterruptedError("timeline build cancelled")
+        if n % 8192 == 0:
+            check()
         yield e
 
 
@@ -375,27 +383,15 @@ def _short_url(url: str) -> str:
     return url or "(no URL)"
 
 
-def _unquote(s: str) -> str:
-    # the console plugin JSON-stringifies each argument, so strings arrive quoted
-    if len(s) >= 2 and s[0] == '"' and s[-1] == '"':
-        import orjson
-
-        try:
-            v = orjson.loads(s)
-            return v if isinstance(v, str) else s
-        except orjson.JSONDecodeError:
-            return s[1:-1]
-    return s
+def _console_marker(markers: list[Marker], e: dict, t: int) -> None:
+    """A console-error marker for ``e`` if it records a ``console.error`` call."""
+    msg = console_message(e, MAX_MESSAGE)
+    if msg is not None and msg.level == "error":
+        markers.append(_error_marker(t, msg.text, msg.trace[0] if msg.trace else None))
 
 
-def _error_marker(t: int, args, trace) -> Marker:
-    if isinstance(args, list):
-        message = " ".join(_unquote(a) if isinstance(a, str) else str(a) for a in args)
-    else:
-        message = "" if args is None else str(args)
-    message = message[:MAX_MESSAGE]
+def _error_marker(t: int, message: str, frame: str | None) -> Marker:
     first_line = message.strip().splitlines()[0] if message.strip() else "console error"
-    frame = trace[0] if isinstance(trace, list) and trace and isinstance(trace[0], str) else None
     label = first_line if len(first_line) <= 120 else first_line[:119] + "…"
     return Marker(t, CONSOLE_ERROR, label, {"message": message, "level": "error", "trace": frame})
 

@@ -14,10 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from ..rrweb import TOUCH_KINDS, EventType, MouseInteraction as MI, Source, console_message, is_tap
+
 #: kinds shown in the inspector, in the order of its type filter
 KINDS = ("click", "tap", "input", "navigation", "scroll", "resize", "console", "custom", "selection", "focus", "mutation", "mouse")
 DEFAULT_HIDDEN = frozenset({"mutation", "mouse", "focus"})
-_MOUSE = {0: "mouse up", 1: "mouse down", 2: "click", 3: "context menu", 4: "double click", 5: "focus", 6: "blur", 7: "touch start", 9: "touch end", 10: "touch cancel"}
+_MOUSE = {MI.CLICK: "click", MI.CONTEXT_MENU: "context menu", MI.DBL_CLICK: "double click", MI.FOCUS: "focus", MI.BLUR: "blur"}
 MERGE_MS = 1_000
 
 
@@ -48,7 +50,7 @@ class EventSummarizer:
     def __init__(self, t0: int):
         self.t0 = t0
         self.rows: list[EventRow] = []
-        self._last_touch = -10**12
+        self._last_touch: int | None = None  # the latest TouchStart/TouchEnd (rrweb.is_tap)
         self._burst: dict[str, EventRow] = {}
         self._burst_last: dict[str, int] = {}
         self._last_of: dict[bool, EventRow] = {}
@@ -84,22 +86,20 @@ class EventSummarizer:
         t = int(ts - self.t0)
         typ = e.get("type")
         d = e.get("data") if isinstance(e.get("data"), dict) else {}
-        if typ == 4:
+        if typ == EventType.META:
             self._add(EventRow(t, "navigation", f"navigate {_path(d.get('href', ''))}"))
-        elif typ == 5:
+        elif typ == EventType.CUSTOM:
             payload = d.get("payload")
             extra = ""
             if isinstance(payload, dict) and payload:
                 extra = " " + _short(", ".join(f"{k}={v}" for k, v in list(payload.items())[:4]), 80)
             self._add(EventRow(t, "custom", f"{d.get('tag', 'custom event')}{extra}"))
-        elif typ == 6:
-            p = d.get("payload") if isinstance(d.get("payload"), dict) else {}
-            if str(d.get("plugin", "")).startswith("rrweb/console"):
-                args = p.get("payload") if isinstance(p.get("payload"), list) else []
-                msg = " ".join(a.strip('"') if isinstance(a, str) else str(a) for a in args)
-                self._add(EventRow(t, "console", f"console {p.get('level', 'log')}: {_short(msg)}"))
-        elif typ == 3:
-            self._incremental(t, ts, d, mirror)
+        elif typ == EventType.PLUGIN:
+            msg = console_message(e)
+            if msg is not None:
+                self._add(EventRow(t, "console", f"console {msg.level}: {_short(msg.text)}"))
+        elif typ == EventType.INCREMENTAL:
+            self._incremental(t, e, d, mirror)
 
     def _describe(self, mirror, nid) -> str:
         if not isinstance(nid, int) or mirror is None:
@@ -111,21 +111,21 @@ class EventSummarizer:
         except Exception:  # noqa: BLE001 - a description must never break the list
             return f"node {nid}"
 
-    def _incremental(self, t: int, ts: int, d: dict, mirror) -> None:
+    def _incremental(self, t: int, e: dict, d: dict, mirror) -> None:
         src = d.get("source")
         nid = d.get("id")
-        if src == 2:
+        if src == Source.MOUSE_INTERACTION:
             kind = d.get("type")
-            if kind in (7, 9):
-                self._last_touch = ts
+            if kind in TOUCH_KINDS:
+                self._last_touch = e.get("timestamp", 0)
                 return
-            if kind in (2, 3, 4):
-                tap = kind == 2 and ts - self._last_touch <= 1000
+            if kind in (MI.CLICK, MI.CONTEXT_MENU, MI.DBL_CLICK):
+                tap = is_tap(e, self._last_touch)
                 label = "tap" if tap else _MOUSE[kind]
                 self._add(EventRow(t, "tap" if tap else "click", f"{label} on {self._describe(mirror, nid)}", nid))
-            elif kind in (5, 6):
+            elif kind in (MI.FOCUS, MI.BLUR):
                 self._add(EventRow(t, "focus", f"{_MOUSE[kind]} {self._describe(mirror, nid)}", nid))
-        elif src == 5:
+        elif src == Source.INPUT:
             text = d.get("text")
             target = self._describe(mirror, nid)
             info = mirror.node(nid) if mirror is not None and isinstance(nid, int) else None
@@ -143,18 +143,19 @@ class EventSummarizer:
             else:
                 summary = f"type '{_short(text, 60)}' in {target}"
             self._add(EventRow(t, "input", summary, nid), merge_key=f"input:{nid}")
-        elif src == 3:
+        elif src == Source.SCROLL:
             where = "page" if nid == getattr(mirror, "document_id", None) else self._describe(mirror, nid)
             self._add(EventRow(t, "scroll", f"scroll {where} to y={d.get('y', 0)}", nid), merge_key=f"scroll:{nid}")
-        elif src == 4:
+        elif src == Source.VIEWPORT_RESIZE:
             self._add(EventRow(t, "resize", f"resize viewport to {d.get('width')}×{d.get('height')}"))
-        elif src == 14:
+        elif src == Source.SELECTION:
             self._add(EventRow(t, "selection", "select text"), merge_key="selection")
-        elif src == 0:
+        elif src == Source.MUTATION:
             n = len(d.get("adds") or []) + len(d.get("removes") or []) + len(d.get("texts") or []) + len(d.get("attributes") or [])
             self._add(EventRow(t, "mutation", f"DOM change ({n} ops)"), merge_key="mutation")
-        elif src in (1, 6):
-            self._add(EventRow(t, "mouse", "touch move" if src == 6 else "mouse move"), merge_key=f"mouse{src}")
+        elif src in (Source.MOUSE_MOVE, Source.TOUCH_MOVE):
+            self._add(EventRow(t, "mouse", "touch move" if src == Source.TOUCH_MOVE else "mouse move"),
+                      merge_key=f"mouse{int(src)}")
 
 
 def summarize_events(events, mirror_factory=None) -> list[EventRow]:

@@ -28,8 +28,10 @@ from .activity import Marker, SessionTimeline, TimelineBuilder
 from .events import EventRow, EventSummarizer
 
 #: bump when the timeline or the inspector summaries change for the same events
-#: (views-2: element text separated at block elements, replay/selectors.py)
-VIEWS_VERSION = "views-2"
+#: (views-2: element text separated at block elements, replay/selectors.py;
+#: views-3: TouchMove ends inactivity like the store's active time, console text read by
+#: rrweb.console_message, one tap rule)
+VIEWS_VERSION = "views-3"
 KIND = "player-views"
 _FORMAT = 1
 

@@ -20,6 +20,9 @@ SUBCOMMANDS = {
     "sessions": commands.cmd_sessions,
     "info": commands.cmd_info,
     "render": commands.cmd_render,
+    "insights": commands.cmd_insights,
+    "prune": commands.cmd_prune,
+    "forget": commands.cmd_forget,
 }
 
 
@@ -31,7 +34,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 USAGE = """replaydesk [--demo] [--db FILE] [--verbose] [ARCHIVE ...]
-       replaydesk {import,sessions,info,render} [-h] ..."""
+       replaydesk {import,sessions,info,render,prune,forget,insights} [-h] ..."""
 
 WINDOW_HELP = """the window:
   replaydesk                 open the window on your store
@@ -59,6 +62,19 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("paths", nargs="+", metavar="PATH", help="archive files or folders")
     db_arg(sp)
     sp.add_argument("--quiet", action="store_true", help="no progress bar")
+    sp.add_argument("--redact-selector", action="append", default=[], metavar="CSS",
+                    help="also redact fields (and text below elements) matching tag#id.class[attr=value]; repeatable")
+    sp.add_argument("--redact-pattern", action="append", default=[], metavar="REGEX",
+                    help="also redact text matching REGEX; repeatable")
+    sp.add_argument("--no-redaction", action="store_true", help="store values as recorded (no redaction at import)")
+
+    sp = sub.add_parser("prune", help="delete sessions older than DAYS days (and compact the store)")
+    sp.add_argument("--older-than", type=float, required=True, metavar="DAYS")
+    db_arg(sp)
+
+    sp = sub.add_parser("forget", help="erase every session of a user (id or e-mail), leaving none of their bytes")
+    sp.add_argument("--user", required=True, metavar="ID|EMAIL")
+    db_arg(sp)
 
     sp = sub.add_parser("sessions", help="list stored sessions")
     db_arg(sp)
@@ -82,6 +98,17 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("-o", "--output", required=True, metavar="FILE", help="PNG file to write")
     db_arg(sp)
     sp.add_argument("--web-assets", action="store_true", help="let the page load http(s) assets (off: nothing leaves this machine)")
+
+    sp = sub.add_parser("insights", help="frustration signals found in sessions (rage, dead and error clicks...)")
+    sp.add_argument("session_ids", nargs="*", metavar="SESSION_ID", help="sessions to show (default: all)")
+    sp.add_argument("--kind", action="append", metavar="KIND",
+                    help="only this kind (repeatable): " + ", ".join(commands.INSIGHT_KINDS))
+    db_arg(sp)
+    sp.add_argument("--json", action="store_true", help="print one JSON array of findings")
+    sp.add_argument("--attribute", action="store_true",
+                    help="first name the click targets of sessions imported without it (replays their DOM)")
+    sp.add_argument("--measure", action="store_true",
+                    help="also measure the clicked elements' boxes in the renderer (implies --attribute)")
 
     sp = sub.add_parser("info", help="show one session with its pages, clicks and errors")
     sp.add_argument("session_id", metavar="SESSION_ID")

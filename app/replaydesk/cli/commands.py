@@ -10,7 +10,9 @@ from pathlib import Path
 
 import orjson
 
-from ..store import ImportProgress, SessionFilter, import_paths, list_sessions, open_store, session_info
+from ..analysis.importing import import_paths
+from ..store import ImportProgress, SessionFilter, list_sessions, open_store, session_info
+from ..store.signals import SIGNAL_KINDS
 from ..store.db import default_db_path
 from ..store.queries import parse_date
 
@@ -57,10 +59,10 @@ class _ProgressBar:
             sys.stderr.flush()
 
 
-def do_import(db, paths, quiet: bool = False) -> tuple[int, object]:
+def do_import(db, paths, quiet: bool = False, policy=None) -> tuple[int, object]:
     bar = _ProgressBar(not quiet and sys.stderr.isatty())
     try:
-        report = import_paths(db, paths, progress=bar)
+        report = import_paths(db, paths, progress=bar, **({"policy": policy} if policy is not None else {}))
     finally:
         bar.close()
     for label, reason in report.rejected:
@@ -69,6 +71,12 @@ def do_import(db, paths, quiet: bool = False) -> tuple[int, object]:
         print(f"warning: {label}: {msg}", file=sys.stderr)
     for label, why in report.ignored:
         print(f"ignored: {label}: {why}", file=sys.stderr)
+    for sid in report.policy_replaced:
+        print(f"replaced: {sid}: stored under another redaction policy", file=sys.stderr)
+    for sid, red in report.redactions.items():
+        if red["redacted"]:
+            rules = ", ".join(f"{rule} {n}" for rule, n in red["by_rule"].items())
+            print(f"redacted: {sid}: {red['redacted']} value(s) ({rules})")
     mb = report.bytes_read / 1e6
     print(f"{report.summary_line()} ({mb:.1f} MB in {report.seconds:.1f} s)")
     stored = len(report.added) + len(report.replaced) + len(report.skipped)
@@ -78,9 +86,46 @@ def do_import(db, paths, quiet: bool = False) -> tuple[int, object]:
 
 
 def cmd_import(args) -> int:
+    from ..formats.redact import RedactionPolicy, SelectorError
+
+    try:
+        policy = RedactionPolicy(tuple(args.redact_selector), tuple(args.redact_pattern), enabled=not args.no_redaction)
+    except SelectorError as exc:
+        raise UserError(str(exc)) from None
     db = _open(args)
-    code, _ = do_import(db, args.paths, args.quiet)
+    code, _ = do_import(db, args.paths, args.quiet, policy)
     return code
+
+
+def _erase(db, ids: list[str], what: str) -> int:
+    from ..store.retention import erase_sessions
+
+    if not ids:
+        print(f"no sessions {what}")
+        return 0
+    result = erase_sessions(db, ids)
+    print(f"deleted {len(result.sessions)} session(s) {what}; store compacted")
+    if result.wal_busy:
+        print("replaydesk: the store is open elsewhere: its WAL could not be emptied; close ReplayDesk and run again",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_prune(args) -> int:
+    from ..store.retention import sessions_older_than
+
+    if args.older_than < 0:
+        raise UserError("--older-than must be 0 or more days")
+    db = _open(args, must_exist=True)
+    return _erase(db, sessions_older_than(db.conn, args.older_than), f"older than {args.older_than:g} days")
+
+
+def cmd_forget(args) -> int:
+    from ..store.retention import sessions_of_user
+
+    db = _open(args, must_exist=True)
+    return _erase(db, sessions_of_user(db.conn, args.user.strip()), f"of user {args.user.strip()!r}")
 
 
 def _filter_from(args) -> SessionFilter:
@@ -240,18 +285,85 @@ def cmd_info(args) -> int:
     return 0
 
 
-def cmd_render(args) -> int:
-    import os
+INSIGHT_KINDS = SIGNAL_KINDS
 
+
+def cmd_insights(args) -> int:
+    """``replaydesk insights [SESSION_ID ...] [--kind KIND] [--json]``: the stored findings.
+
+    Findings are computed at import (click targets as node ids); sessions named on the
+    command line (or all, with ``--attribute``) are first replayed through the DOM mirror
+    to name their targets (selector, tag, text); ``--measure`` also measures the clicked
+    elements' boxes in the renderer."""
+    from ..store import signals as sig
+
+    kinds = args.kind or None
+    for k in kinds or ():
+        if k not in SIGNAL_KINDS:
+            raise UserError(f"unknown signal kind {k!r}; choose from {', '.join(SIGNAL_KINDS)}")
+    db = _open(args, must_exist=True)
+    ids = args.session_ids or None
+    for sid in ids or ():
+        if db.conn.execute("SELECT 1 FROM sessions WHERE id = ?", (sid,)).fetchone() is None:
+            raise UserError(f"no session {sid!r} in the store")
+    from ..analysis.signals_store import FACTS_KEY, attribute_sessions
+
+    if args.attribute or args.measure or ids:
+        # named sessions are replayed (about a second each at most) so that their findings
+        # name elements; the whole store only on request
+        attribute_sessions(db, ids)
+    elif sig.stale_fact_sessions(db, FACTS_KEY, unattributed=True):
+        print("note: some sessions name click targets by node id only; run with --attribute to name them",
+              file=sys.stderr)
+    if args.measure:
+        _measure(db, ids)
+    rows = sig.findings(db, ids, kinds)
+    if args.json:
+        out = [
+            {"session_id": r["session_id"], "kind": r["kind"], "t_ms": r["t_ms"], "ts": r["ts"], "end_ms": r["end_ms"],
+             "count": r["count"], "node_id": r["node_id"], "selector": r["selector"], "target": r["target_label"],
+             "rule": r["rule"], "params": r["params"], "evidence": r["evidence"]}
+            for r in rows
+        ]
+        sys.stdout.write(orjson.dumps(out, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return 0
+    if not rows:
+        print("no findings")
+        return 0
+    for r in rows:
+        print(f"{r['session_id']}  {r['t_ms'] / 1000:8.1f}s  {sig.SIGNAL_LABEL.get(r['kind'], r['kind']):<19} "
+              f"{r['evidence']}  [rule: {r['rule']}]")
+    print(f"{len(rows)} finding(s)")
+    return 0
+
+
+def _measure(db, ids) -> None:
+    from ..ui.qtenv import prepare_qt_environment
+
+    prepare_qt_environment(offscreen=True)
+    from ..ui.replay import register_scheme
+
+    register_scheme()
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(["replaydesk"])  # noqa: F841 - must outlive the measuring
+    from ..ui.replay.measure import measure_sessions
+
+    targets = ids or [r[0] for r in db.conn.execute("SELECT id FROM sessions ORDER BY rowid")]
+    measured, unmeasured = measure_sessions(db, targets)
+    print(f"measured {measured} click box(es); {unmeasured} click(s) kept with page coordinates only", file=sys.stderr)
+
+
+def cmd_render(args) -> int:
     db = _open(args, must_exist=True)
     info = session_info(db, args.session_id)
     if info is None:
         raise UserError(f"no session {args.session_id!r} in the store")
     if not 0 <= args.at <= info["duration_ms"]:
         raise UserError(f"--at {args.at} is outside the session (0 to {info['duration_ms']} ms)")
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+    from ..ui.qtenv import prepare_qt_environment
+
+    prepare_qt_environment(offscreen=True)
     from ..ui.replay import register_scheme
 
     register_scheme()

@@ -52,13 +52,15 @@ _FIELD_TAGS = frozenset({"input", "textarea", "select"})
 _HINT_ATTRS = ("name", "id", "placeholder", "aria-label", "title", "data-name")
 _AUTOCOMPLETE = frozenset({"current-password", "new-password", "one-time-code"})
 _TEXT_ATTRS = ("title", "alt", "aria-label", "placeholder", "content")
+_TEXT_ATTR_SET = frozenset(_TEXT_ATTRS)
+_SCAN_ATTR_SET = frozenset(("value", *_TEXT_ATTRS))
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SEPARATORS = re.compile(r"[\s_\-.:\[\]()*#]+")
 
 _FIELD_WORDS = re.compile(
     r"\b(?:"
     # card number
-    r"card ?(?:number|num|no|nr)|cc ?(?:number|num|no)?|ccnum|pan|credit ?card|debit ?card"
+    r"card|card ?(?:number|num|no|nr)|cc ?(?:number|num|no)?|ccnum|pan|credit ?card|debit ?card"
     r"|kreditkarten?(?:nummer)?|karten ?(?:nummer|nr)|kartennummer"
     r"|num[ée]ro de (?:la )?carte|carte (?:bancaire|de cr[ée]dit)"
     r"|n[úu]mero de (?:la )?tarjeta|tarjeta(?: de cr[ée]dito)?"
@@ -91,6 +93,15 @@ _FIELD_NOT = re.compile(r"\b(?:name|holder|cardholder|inhaber|titulaire|titular|
 def mask(s: str) -> str:
     """Every non-space character replaced by ``*`` (length and spaces kept)."""
     return _NONSPACE.sub("*", s)
+
+
+def card_like(digits: str) -> bool:
+    """13-19 digits passing Luhn, except a bare 13-digit number starting with 1: that is
+    an epoch-milliseconds timestamp (2001-2033), and no card brand issues such numbers."""
+    n = len(digits)
+    if n < 13 or n > 19 or (n == 13 and digits[0] == "1"):
+        return False
+    return luhn_ok(digits)
 
 
 def luhn_ok(digits: str) -> bool:
@@ -250,6 +261,8 @@ class Redactor:
         self._patterns = [re.compile(p) for p in self.policy.patterns]
         self._reset_dom()
         self._echo: dict[int, str] = {}
+        #: strings shorter than this cannot hold anything the text rules find
+        self._short = 1 if self._patterns else 13
 
     def _reset_dom(self) -> None:
         self._fields: dict[int, _Field] = {}
@@ -262,6 +275,7 @@ class Redactor:
         """Forget everything (a new pass over the same session); returns :meth:`events`."""
         self.counts.clear()
         self._echo.clear()
+        self._short = 1 if self._patterns else 13
         self._reset_dom()
         return self.events
 
@@ -304,7 +318,7 @@ class Redactor:
                 node = d.get("node")
                 if type(node) is dict:
                     self._reset_dom()
-                    self._tree([(node, 0, 0, False)])
+                    self._tree([([node], 0, 0, False)])
             elif t == 5 or t == 6:
                 e["data"] = self._scrub(e["data"], 0)
 
@@ -317,63 +331,81 @@ class Redactor:
     # -- DOM map --------------------------------------------------------------------------------
 
     def _tree(self, stack: list) -> None:
-        """Walk serialized nodes (snapshot, iframe document): first map, then redact."""
+        """Walk serialized nodes (snapshot, iframe document): map the fields, then redact.
+
+        ``stack`` holds ``(children, parent id, label id, masked)`` frames. Plain text is
+        scanned on the way; text under a label, a textarea or a selected element waits
+        until every field and label of the tree is known."""
         fields: list = []
-        texts: list = []
+        special: list = []
+        labels, sels, short, text = self._labels, self._selectors, self._short, self._text
+        masked_set = self._masked
+        scan_keys = _SCAN_ATTR_SET
         while stack:
-            node, parent, label, masked = stack.pop()
-            nt = node.get("type")
-            nid = node.get("id")
-            if nt == 2:
-                tag = node.get("tagName")
-                attrs = node.get("attributes")
-                if type(attrs) is not dict:
-                    attrs = {}
-                if tag == "label":
-                    label = nid
-                    self._labels[nid] = [attrs.get("for"), "", []]
-                    if isinstance(attrs.get("for"), str) and attrs["for"] in self._by_html_id:
-                        self._labels[nid][2].append(self._by_html_id[attrs["for"]])
-                if self._selectors and self._selected(tag, attrs):
-                    masked = True
-                if tag in _FIELD_TAGS:
-                    fields.append((nid, tag, attrs, label, masked, node))
-                elif masked:
-                    self._masked.add(nid)
-                elif "value" in attrs or any(k in attrs for k in _TEXT_ATTRS):
-                    self._scan_attrs(attrs)
-                kids = node.get("childNodes")
-                if kids:
-                    if tag == "textarea":
-                        masked = masked or ("textarea", nid)
-                    stack.extend((k, nid, label, masked) for k in reversed(kids) if type(k) is dict)
-            elif nt == 3:
-                texts.append((node, parent, label, masked))
-            elif nt == 0 and node.get("childNodes"):
-                stack.extend((k, nid, 0, False) for k in reversed(node["childNodes"]) if type(k) is dict)
-        for node, parent, label, _m in texts:
+            kids, parent, label, masked = stack.pop()
+            for node in kids:
+                if type(node) is not dict:
+                    continue
+                nt = node.get("type")
+                if nt == 3:
+                    if label or masked:
+                        special.append((node, parent, label, masked))
+                    else:
+                        s = node.get("textContent")
+                        if type(s) is str and len(s) >= short:
+                            node["textContent"] = text(s, None)
+                elif nt == 2:
+                    nid = node.get("id")
+                    tag = node.get("tagName")
+                    attrs = node.get("attributes")
+                    if type(attrs) is not dict:
+                        attrs = {}
+                    k_label, k_masked = label, masked
+                    if tag == "label":
+                        k_label = nid
+                        hid = attrs.get("for")
+                        labels[nid] = [hid, "", []]
+                        if isinstance(hid, str) and hid in self._by_html_id:
+                            labels[nid][2].append(self._by_html_id[hid])
+                    if sels and self._selected(tag, attrs):
+                        k_masked = True
+                    if tag in _FIELD_TAGS:
+                        fields.append((nid, tag, attrs, k_label, k_masked))
+                        if tag == "textarea" and not k_masked:
+                            k_masked = ("textarea", nid)
+                    elif k_masked:
+                        masked_set.add(nid)
+                    elif attrs and not scan_keys.isdisjoint(attrs):
+                        self._scan_attrs(attrs)
+                    ckids = node.get("childNodes")
+                    if ckids:
+                        stack.append((ckids, nid, k_label, k_masked))
+                elif nt == 0:
+                    ckids = node.get("childNodes")
+                    if ckids:
+                        stack.append((ckids, node.get("id"), 0, False))
+        for node, _parent, label, _m in special:
             if label and type(node.get("textContent")) is str:
-                lab = self._labels.get(label)
+                lab = labels.get(label)
                 if lab is not None:
                     lab[1] += " " + node["textContent"]
-        for nid, tag, attrs, label, masked, node in fields:
+        for nid, tag, attrs, label, masked in fields:
             self._add_field(nid, tag, attrs, label, masked is True)
-        for node, parent, label, masked in texts:
-            if label or masked or parent in self._masked or parent in self._fields:
-                self._text_owner[node.get("id")] = label or parent
+        for node, parent, label, masked in special:
             if type(masked) is tuple:  # textarea child: sensitive if the textarea is
+                self._text_owner[node.get("id")] = parent
                 f = self._fields.get(masked[1])
-                masked = f is not None and f.rule is not None
-                rule = f.rule if masked else None
+                rule = f.rule if f is not None else None
             else:
+                self._text_owner[node.get("id")] = parent if masked else label
                 rule = "selector" if masked else None
             s = node.get("textContent")
             if type(s) is str and s:
-                node["textContent"] = self._text(s, rule)
-        for nid, *_ in fields:
+                node["textContent"] = text(s, rule)
+        for nid, _tag, attrs, *_ in fields:
             f = self._fields.get(nid)
             if f is not None:
-                self._field_value(nid, f, f.attrs)
+                self._field_value(nid, f, attrs)
 
     def _selected(self, tag, attrs) -> bool:
         return any(sel.matches(tag, attrs) for sel in self._selectors)
@@ -444,12 +476,17 @@ class Redactor:
                         lab[1] = t["value"]
                         self._relabel(lab)
                 t["value"] = self._text(t["value"], rule)
+        fields, masked = self._fields, self._masked
         for a in d.get("attributes") or ():
-            if type(a) is not dict or type(a.get("attributes")) is not dict:
+            if type(a) is not dict:
                 continue
-            attrs = a["attributes"]
+            attrs = a.get("attributes")
+            if type(attrs) is not dict:
+                continue
             nid = a.get("id")
-            f = self._fields.get(nid)
+            f = fields.get(nid)
+            if f is None and _SCAN_ATTR_SET.isdisjoint(attrs):
+                continue  # the usual style/class change
             if f is not None:
                 changed = False
                 for k in ("type", "autocomplete", "data-rr-is-password", *_HINT_ATTRS):
@@ -464,46 +501,57 @@ class Redactor:
                 self._field_value(nid, f, attrs)
                 if "placeholder" in attrs or "title" in attrs:
                     self._scan_attrs(attrs, skip_value=True)
-            elif nid in self._masked and type(attrs.get("value")) is str:
+            elif nid in masked and type(attrs.get("value")) is str:
                 attrs["value"] = self._value(nid, "selector", attrs["value"])
             else:
                 self._scan_attrs(attrs)
 
     def _adds(self, adds: list) -> None:
-        fields, texts = [], []
+        fields, texts, pending = [], [], set()  # pending: fields of this event, mapped after the loop
+        labels, masked_set, sels, short = self._labels, self._masked, self._selectors, self._short
         for a in adds:
-            if type(a) is not dict or type(a.get("node")) is not dict:
+            if type(a) is not dict:
                 continue
-            node, parent = a["node"], a.get("parentId")
+            node = a.get("node")
+            if type(node) is not dict:
+                continue
+            parent = a.get("parentId")
             nt = node.get("type")
-            label = self._label_of(parent)
-            masked = parent in self._masked
-            if nt == 2:
+            label = self._label_of(parent) if labels else 0
+            masked = parent in masked_set
+            if nt == 3:
+                if label or masked or parent in self._fields or parent in pending:
+                    texts.append((node, parent, label))
+                else:
+                    s = node.get("textContent")
+                    if type(s) is str and len(s) >= short:
+                        node["textContent"] = self._text(s, None)
+            elif nt == 2:
                 nid = node.get("id")
                 tag = node.get("tagName")
                 attrs = node.get("attributes")
                 if type(attrs) is not dict:
                     attrs = {}
                 if tag == "label":
-                    self._labels[nid] = [attrs.get("for"), "", []]
-                    if isinstance(attrs.get("for"), str) and attrs["for"] in self._by_html_id:
-                        self._labels[nid][2].append(self._by_html_id[attrs["for"]])
-                if self._selectors and self._selected(tag, attrs):
+                    hid = attrs.get("for")
+                    labels[nid] = [hid, "", []]
+                    if isinstance(hid, str) and hid in self._by_html_id:
+                        labels[nid][2].append(self._by_html_id[hid])
+                if sels and self._selected(tag, attrs):
                     masked = True
                 if label and tag != "label":
                     self._text_owner.setdefault(nid, label)  # element inside a label: its children inherit it
                 if tag in _FIELD_TAGS:
                     fields.append((nid, tag, attrs, label, masked))
+                    pending.add(nid)
                 elif masked:
-                    self._masked.add(nid)
-                else:
+                    masked_set.add(nid)
+                elif attrs and not _SCAN_ATTR_SET.isdisjoint(attrs):
                     self._scan_attrs(attrs)
                 if node.get("childNodes"):  # isAttachIframe: a whole document
-                    self._tree([(k, nid, 0, masked) for k in reversed(node["childNodes"]) if type(k) is dict])
+                    self._tree([(node["childNodes"], nid, 0, masked)])
             elif nt == 0:
-                self._tree([(node, parent, 0, False)])
-            elif nt == 3:
-                texts.append((node, parent, label))
+                self._tree([([node], parent, 0, False)])
         for nid, tag, attrs, label, masked in fields:
             self._add_field(nid, tag, attrs, label, masked)
             self._field_value(nid, self._fields[nid], attrs)
@@ -511,8 +559,7 @@ class Redactor:
             s = node.get("textContent")
             f = self._fields.get(parent)
             rule = f.rule if f is not None else ("selector" if parent in self._masked else None)
-            if label or f is not None or parent in self._masked:
-                self._text_owner[node.get("id")] = label if label and f is None else parent
+            self._text_owner[node.get("id")] = label if label and f is None else parent
             if label and type(s) is str:
                 lab = self._labels[label]
                 lab[1] += " " + s
@@ -549,6 +596,7 @@ class Redactor:
                 self.counts[rule] += 1
                 if len(v.strip()) >= 5:
                     self._echo[nid] = v
+                    self._short = min(self._short, 5)
             return m
         return self._text(v, None, nid)
 
@@ -558,6 +606,8 @@ class Redactor:
             if m != s:
                 self.counts[rule] += 1
             return m
+        if len(s) < self._short:
+            return s
         if len(s) >= 13 and _RUN.search(s):
             s = _RUN.sub(lambda m: self._luhn(m, nid), s)
         for p in self._patterns:
@@ -572,10 +622,11 @@ class Redactor:
     def _luhn(self, m, nid) -> str:
         run = m.group(0)
         digits = run.replace(" ", "").replace("-", "")
-        if 13 <= len(digits) <= 19 and luhn_ok(digits):
+        if card_like(digits):
             self.counts["luhn"] += 1
             if nid is not None:
                 self._echo[nid] = run
+                self._short = min(self._short, 5)
             return mask(run)
         return run
 
@@ -586,9 +637,10 @@ class Redactor:
         return mask(m.group(0))
 
     def _scan_attrs(self, attrs: dict, skip_value: bool = False) -> None:
-        for k in _TEXT_ATTRS if skip_value else ("value", *_TEXT_ATTRS):
-            v = attrs.get(k)
-            if type(v) is str and len(v) >= 5:
+        keys = _TEXT_ATTR_SET if skip_value else _SCAN_ATTR_SET
+        short = self._short
+        for k, v in attrs.items():
+            if k in keys and type(v) is str and len(v) >= short:
                 attrs[k] = self._text(v, None)
 
     def _scrub(self, obj, depth: int):
@@ -616,7 +668,7 @@ class Redactor:
 
     def _number(self, v: int):
         s = str(v)
-        if 13 <= len(s) <= 19 and luhn_ok(s):
+        if card_like(s):
             self.counts["luhn"] += 1
             return mask(s)
         return v

@@ -7,7 +7,12 @@
 * :class:`SeekPlanner` / :func:`seek_state` - state at any time ``t`` with bounded
   work: restore the nearest checkpoint, apply at most one checkpoint interval.
 
-Only stdlib, orjson, zstandard and numpy may be imported here (no Qt, no store/ui).
+* :func:`~.plan.plan_frame` - the events that make up one moment, from an in-memory
+  event list (headless renderer, standalone viewer).
+
+Imports: stdlib, orjson, zstandard, numpy, :mod:`replaydesk.rrweb`/:mod:`replaydesk.work`,
+formats/, and store/ (``session.py`` reads a stored session's chunks and checkpoints
+through it); never Qt, analysis/, state/ or ui/ (import-linter's layers contract).
 """
 
 from .checkpoints import Checkpoint, CheckpointBuilder, CheckpointPolicy, build_checkpoints, restore_checkpoint

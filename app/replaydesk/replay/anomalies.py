@@ -1,6 +1,6 @@
 """Counting, not crashing: the mirror's record of inconsistent or unusable data.
 
-rrweb treats "node not found" as a warning (spec §3, §5 row 13 / issue #1690).
+rrweb treats "node not found" as a warning (docs/rrweb-format.md §3, §5 row 13 / rrweb issue #1690).
 Recordings from mobile Safari, concatenated sessions or buggy recorders contain ops
 that cannot be applied; the mirror skips them, counts them per kind and keeps a
 short log so analysis and the UI can show "this replay may be inaccurate here".

@@ -1,6 +1,6 @@
 """Checkpoints: compact snapshots of the mirror taken while scanning a session once.
 
-Why: rrweb re-applies everything since the last FullSnapshot on every seek (spec §4.4,
+Why: rrweb re-applies everything since the last FullSnapshot on every seek (docs/rrweb-format.md §4,
 issues #1281/#6, PostHog 0.4-3.7 s per seek on long recordings). With a checkpoint at
 most one interval before any moment, a seek is "restore + apply <= one interval of
 events", the same cost at minute 59 as at second 5.

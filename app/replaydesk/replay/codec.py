@@ -1,6 +1,6 @@
 """Exact, compact (de)serialisation of a :class:`Mirror`'s whole state.
 
-Format: ``orjson`` of a small dict, then zstandard. The tree is stored as a flat
+Format: ``orjson`` of a small dict (:mod:`.checkpoints` compresses it). The tree is stored as a flat
 pre-order list of node records ``[parent_pos, id, type, is_shadow, tag_or_text,
 attrs, meta]`` where ``parent_pos`` is the *position* of the parent record (-1 for
 the root). Positions, not ids, so that even a tree with duplicate ids (counted as
@@ -13,17 +13,15 @@ them as a zstd dictionary so later checkpoints only pay for what changed.
 
 from __future__ import annotations
 
-import zstandard
-
 from ..formats import deepjson
 from .anomalies import Anomalies
 from .constants import NodeType
+from .mirror import Mirror
 from .side import SideState
 from .styles import StyleState
 from .tree import Node, NodeIndex, append_child
 
 FORMAT_VERSION = 1
-MAGIC = b"RDM1"
 
 
 def _flat_tree(root: Node | None) -> list:
@@ -42,7 +40,7 @@ def _flat_tree(root: Node | None) -> list:
     return out
 
 
-def state_dict(m) -> dict:
+def state_dict(m: Mirror) -> dict:
     return {
         "v": FORMAT_VERSION,
         "tree": _flat_tree(m.tree.root),
@@ -55,14 +53,13 @@ def state_dict(m) -> dict:
     }
 
 
-def encode_state(m) -> bytes:
+def encode_state(m: Mirror) -> bytes:
     """Uncompressed, deterministic JSON bytes of the whole state."""
     return deepjson.dumps(state_dict(m))
 
 
-def decode_state(raw: bytes):
-    from .mirror import Mirror
-
+def decode_state(raw: bytes) -> Mirror:
+    """Inverse of :func:`encode_state`; raises ``ValueError`` on another format version."""
     d = deepjson.loads(raw)
     if d.get("v") != FORMAT_VERSION:
         raise ValueError(f"unsupported mirror state version {d.get('v')!r}")
@@ -90,12 +87,3 @@ def decode_state(raw: bytes):
     m.timestamp = d["timestamp"]
     return m
 
-
-def mirror_to_bytes(m, level: int = 3) -> bytes:
-    return MAGIC + zstandard.ZstdCompressor(level=level).compress(encode_state(m))
-
-
-def mirror_from_bytes(data: bytes):
-    if data[:4] != MAGIC:
-        raise ValueError("not a ReplayDesk mirror state")
-    return decode_state(zstandard.ZstdDecompressor().decompress(data[4:]))

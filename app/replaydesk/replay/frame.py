@@ -16,6 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..rrweb import EventType, MouseInteraction, Source
+
+_INCREMENTAL = EventType.INCREMENTAL
+
 
 @dataclass
 class Frame:
@@ -59,8 +63,8 @@ def frame_from_mirror(mirror, t_abs: int, pointer: dict | None = None) -> Frame 
         for m in c.get("mutations") or []:
             kind = m.get("type", 0)
             if batch is None or batch["type"] != kind:
-                batch = {"source": 9, "id": nid, "type": kind, "commands": []}
-                events.append({"type": 3, "timestamp": t_abs, "data": batch})
+                batch = {"source": Source.CANVAS_MUTATION, "id": nid, "type": kind, "commands": []}
+                events.append({"type": _INCREMENTAL, "timestamp": t_abs, "data": batch})
             batch["commands"].extend(m.get("commands") or [])
     adopted = side.get("adopted") or {}
     sheets = adopted.get("sheets") or {}
@@ -69,14 +73,17 @@ def frame_from_mirror(mirror, t_abs: int, pointer: dict | None = None) -> Frame 
             {"styleId": sid, "rules": [{"rule": r, "index": i} for i, r in enumerate(sheets.get(sid) or sheets.get(str(sid)) or [])]}
             for sid in style_ids
         ]
-        events.append({"type": 3, "timestamp": t_abs, "data": {"source": 15, "id": int(target), "styleIds": list(style_ids), "styles": styles}})
+        events.append({"type": _INCREMENTAL, "timestamp": t_abs,
+                       "data": {"source": Source.ADOPTED_STYLE_SHEET, "id": int(target), "styleIds": list(style_ids), "styles": styles}})
     focus = side.get("focus")
     if isinstance(focus, int):
         # replayed rather than set: the renderer decides :focus-visible from
         # whether a pointer press came just before the focus (Chromium's rule)
         if side.get("focus_pointer"):
-            events.append({"type": 3, "timestamp": t_abs, "data": {"source": 2, "type": 1, "id": focus}})
-        events.append({"type": 3, "timestamp": t_abs, "data": {"source": 2, "type": 5, "id": focus}})
+            events.append({"type": _INCREMENTAL, "timestamp": t_abs,
+                           "data": {"source": Source.MOUSE_INTERACTION, "type": MouseInteraction.MOUSE_DOWN, "id": focus}})
+        events.append({"type": _INCREMENTAL, "timestamp": t_abs,
+                       "data": {"source": Source.MOUSE_INTERACTION, "type": MouseInteraction.FOCUS, "id": focus}})
     mouse = pointer if pointer is not None else side.get("mouse")
     state: dict[str, Any] = {
         "scrolls": {str(k): v for k, v in (side.get("scrolls") or {}).items()},

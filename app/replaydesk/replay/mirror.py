@@ -3,15 +3,17 @@
 Feed it events in stable timestamp order with :meth:`Mirror.apply`; ask it at any
 time for the document (:meth:`serialize`), the non-DOM state (:meth:`side_state`)
 and node lookups (:meth:`node`, :meth:`css_selector`, :meth:`describe`).
-:meth:`to_bytes` / :meth:`from_bytes` snapshot the complete state (checkpoints).
+:mod:`.codec` snapshots the complete state (checkpoints); it imports this module,
+never the other way round.
 
 Robustness contract: ``apply`` never raises. Ops that cannot be applied are
-skipped and counted in :attr:`anomalies` (spec §5 row 13, rrweb #1690); an
+skipped and counted in :attr:`anomalies` (docs/rrweb-format.md §3 and §5 row 13, rrweb #1690); an
 unexpected exception inside a handler is caught and counted as ``exception``
 (the tests assert the corpus produces none).
 
-The mirror is single-threaded and Qt-free; the UI must run it on a worker and
-hand results (plain dicts) to the GUI thread.
+The mirror is single-threaded and Qt-free. The player seeks on the GUI thread (a seek
+restores one checkpoint and applies at most one checkpoint interval, a few ms); the
+checkpoint scan and the views build run it on worker threads, each with its own mirror.
 """
 
 from __future__ import annotations
@@ -263,14 +265,3 @@ class Mirror:
     def describe(self, nid: int) -> str:
         n = self.tree.nodes.get(nid)
         return describe(n) if n is not None else f"#{nid} (not in page)"
-
-    # --- checkpoints --------------------------------------------------------------------
-
-    def to_bytes(self, level: int = 3) -> bytes:
-        from .codec import mirror_to_bytes
-        return mirror_to_bytes(self, level)
-
-    @classmethod
-    def from_bytes(cls, data: bytes) -> "Mirror":
-        from .codec import mirror_from_bytes
-        return mirror_from_bytes(data)

@@ -1,6 +1,6 @@
 """Applying one Mutation event (IncrementalSnapshot source 0) to the mirror.
 
-Order inside an event is rrweb's: removes -> adds -> texts -> attributes (spec §3).
+Order inside an event is rrweb's: removes -> adds -> texts -> attributes (docs/rrweb-format.md §3).
 
 Adds are resolved in O(n) instead of rrweb's retry loop with a 500 ms wall-clock
 cutoff (issue #1407): an add whose ``parentId`` / ``nextId`` / ``previousId`` is not

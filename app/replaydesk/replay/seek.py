@@ -30,6 +30,7 @@ from typing import Callable, Iterable, Protocol, Sequence, Union, runtime_checka
 from .checkpoints import Checkpoint, KeyframeCache, restore_checkpoint
 from .constants import EventType, NodeType
 from .mirror import Mirror
+from .plan import POINTER_SOURCES
 
 
 @runtime_checkable
@@ -43,7 +44,7 @@ EventSourceLike = Union[EventSource, Callable[[int, int], Iterable[dict]]]
 
 
 def sorted_events(events: Iterable[dict]) -> list[dict]:
-    """Stable sort by timestamp (Meta must stay before its FullSnapshot; spec §1)."""
+    """Stable sort by timestamp (Meta must stay before its FullSnapshot; docs/rrweb-format.md §1)."""
     return sorted(events, key=lambda e: e.get("timestamp", 0))
 
 
@@ -161,7 +162,7 @@ class SeekPlanner:
         """Pointer ``{x, y, id}`` at ``t`` for a mirror seeked to ``t``.
 
         The recorder flushes mouse/touch samples in batches up to 500 ms after they
-        happen (spec §3), so the batch holding the samples just before ``t`` usually
+        happen (docs/rrweb-format.md §3), so the batch holding the samples just before ``t`` usually
         has a timestamp after ``t`` and is not applied yet. This peeks at events up to
         ``t + lookahead_ms`` and takes the newest sample timed ``<= t`` on a known node.
         The mirror itself is not changed (its state stays "all events <= t").
@@ -170,10 +171,10 @@ class SeekPlanner:
         best_at = m.side.mouse_ts
         nodes = m.tree.nodes
         for ev in _fetch(self.source, m.event_index, t + lookahead_ms):
-            if ev.get("type") == 2:
+            if ev.get("type") == EventType.FULL_SNAPSHOT:
                 break  # a new document: later samples refer to other nodes
             d = ev.get("data")
-            if ev.get("type") != 3 or not isinstance(d, dict) or d.get("source") not in (1, 6, 12):
+            if ev.get("type") != EventType.INCREMENTAL or not isinstance(d, dict) or d.get("source") not in POINTER_SOURCES:
                 continue
             for p in d.get("positions") if isinstance(d.get("positions"), list) else ():
                 if not isinstance(p, dict) or p.get("id") not in nodes:

@@ -32,7 +32,7 @@ from typing import Callable, Iterator, NamedTuple, Sequence
 
 from ..store.checkpoints_table import StoredCheckpoint, checkpoint_set_info, load_checkpoints, save_checkpoints
 from ..store.chunks import ChunkInfo, SessionChanged, chunk_directory, iter_events_from_index, read_chunk
-from ..store.ingest import Cancelled
+from ..work import Cancelled
 from .checkpoints import Checkpoint, CheckpointBuilder, CheckpointPolicy
 from .codec import FORMAT_VERSION
 from .mirror import Mirror
@@ -310,10 +310,6 @@ class SessionReplay:
     def effective_time(self, t_abs: int) -> int:
         """The moment a seek to ``t_abs`` shows (see :meth:`SeekPlanner.effective_time`)."""
         return self.planner.effective_time(t_abs)
-
-    def seek_offset(self, ms: int, current: Mirror | None = None) -> Mirror:
-        """:meth:`seek` to ``first_ts + ms`` (time from the start of the recording)."""
-        return self.seek(self.first_ts + ms, current)
 
     def pointer_at(self, m: Mirror, t_abs: int, lookahead_ms: int = 500) -> dict | None:
         """Pointer ``{x, y, id}`` at ``t_abs`` for a mirror seeked to ``t_abs``

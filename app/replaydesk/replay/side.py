@@ -4,7 +4,7 @@ These are the things a browser keeps as *properties*, not attributes, and that a
 renderer applies after building the DOM from :meth:`Mirror.serialize`: scroll
 offsets, live form values, the pointer, the hovered/focused element, the text
 selection, media playback, canvas pixels and fonts. rrweb's own replayer applies
-them once per element at the end of a fast-forward (spec §4.4); we keep the
+them once per element at the end of a fast-forward (docs/rrweb-format.md §4); we keep the
 latest value per node so any moment can be handed to a renderer directly.
 
 All per-node maps are keyed by node id and pruned when nodes leave the document,

@@ -10,12 +10,13 @@ from dataclasses import asdict, fields
 
 import orjson
 
+from ..analysis.signals import SIGNAL_KINDS
 from ..store.queries import SORT_COLUMNS, SessionFilter
 from .observable import Observable
 
 
 def filter_to_json(f: SessionFilter) -> str:
-    return orjson.dumps({k: v for k, v in asdict(f).items() if v not in (None, "")}).decode()
+    return orjson.dumps({k: v for k, v in asdict(f).items() if v not in (None, "", ())}).decode()
 
 
 def filter_from_json(text: str) -> SessionFilter:
@@ -23,8 +24,20 @@ def filter_from_json(text: str) -> SessionFilter:
         data = orjson.loads(text) if text else {}
     except orjson.JSONDecodeError:
         return SessionFilter()
+    if not isinstance(data, dict):
+        return SessionFilter()
     names = {f.name for f in fields(SessionFilter)}
-    return SessionFilter(**{k: v for k, v in data.items() if k in names}) if isinstance(data, dict) else SessionFilter()
+    values = {k: v for k, v in data.items() if k in names}
+    if "signals" in values:  # JSON has lists; the filter (frozen, compared) holds a tuple
+        values["signals"] = signal_kinds(values["signals"])
+    return SessionFilter(**values)
+
+
+def signal_kinds(value) -> tuple[str, ...]:
+    """The "has signal" kinds of a filter, known kinds only, in store order (a saved filter
+    from a newer version may name a kind this one does not detect)."""
+    wanted = set(value) if isinstance(value, (list, tuple)) else set()
+    return tuple(k for k in SIGNAL_KINDS if k in wanted)
 
 
 class ListState(Observable):

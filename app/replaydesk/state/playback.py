@@ -18,7 +18,10 @@ Events (``connect(name, callback)``):
 * ``scrubbing_changed(bool)`` - the user is dragging the playhead (renderers may prefer
   cheap, coalesced frames);
 * ``skipped(start, end)`` - playback jumped over the inactive span ``[start, end]``;
-* ``session_changed()`` - :meth:`load` replaced duration, spans and navigation times.
+* ``session_changed()`` - :meth:`load` replaced duration, spans and navigation times;
+* ``signals_changed(times)`` - :meth:`set_signal_times` gave the frustration signals'
+  times (previous/next signal); they belong to the open session and stay across
+  :meth:`load` (the player may learn them before or after the timeline).
 
 Clock accuracy: the position is ``anchor + elapsed_wall * speed`` where ``elapsed_wall``
 is a compensated (Neumaier) sum of the deltas since the last anchor (play, seek, speed
@@ -55,6 +58,7 @@ class PlaybackState(Observable):
         self._spans: list[tuple[float, float]] = []
         self._events: list[float] = []
         self._pages: list[float] = []
+        self._signals: list[float] = []
         self._time = 0.0
         self._playing = False
         self._speed = 1.0
@@ -96,9 +100,13 @@ class PlaybackState(Observable):
             page_times=[int(t) for t in timeline.page_times],
         )
 
-    def set_event_times(self, times: Iterable[float]) -> None:
-        """Replace previous/next-event targets (e.g. after annotations were added)."""
-        self._events = sorted({float(t) for t in times})
+    def set_signal_times(self, times: Iterable[float]) -> None:
+        """The times of the open session's frustration signals (``[]``: none, or another
+        session is opening); targets of :meth:`next_signal` / :meth:`prev_signal`."""
+        new = sorted({float(t) for t in times if t >= 0})
+        if new != self._signals:
+            self._signals = new
+            self._emit("signals_changed", tuple(new))
 
     def _set_session(self, duration, spans, events, pages) -> None:
         self._duration = max(0.0, float(duration))
@@ -138,6 +146,10 @@ class PlaybackState(Observable):
     @property
     def event_times(self) -> Sequence[float]:
         return tuple(self._events)
+
+    @property
+    def signal_times(self) -> Sequence[float]:
+        return tuple(self._signals)
 
     @property
     def page_times(self) -> Sequence[float]:
@@ -284,6 +296,17 @@ class PlaybackState(Observable):
         """Start of the current page if we are well into it, else of the previous one."""
         i = bisect_left(self._pages, self._time - PREV_GRACE_MS) - 1
         return self._jump(self._pages[i] if i >= 0 else 0.0)
+
+    def next_signal(self) -> float:
+        """The first signal strictly after now; stays put after the last one (unlike next
+        event, which goes to the end: "no more signals" should not lose the place)."""
+        i = bisect_right(self._signals, self._time + 0.5)
+        return self._jump(self._signals[i]) if i < len(self._signals) else self._time
+
+    def prev_signal(self) -> float:
+        """The last signal more than ``PREV_GRACE_MS`` before now; stays put before the first."""
+        i = bisect_left(self._signals, self._time - PREV_GRACE_MS) - 1
+        return self._jump(self._signals[i]) if i >= 0 else self._time
 
     # ---- speed / skip --------------------------------------------------------------------
 

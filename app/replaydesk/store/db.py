@@ -31,6 +31,33 @@ def default_db_path() -> Path:
     return Path(user_data_dir("ReplayDesk", "ReplayDesk")) / "replaydesk.db"
 
 
+def owner_only(path: Path) -> None:
+    """Make the store file readable by its owner only (0600 on POSIX), creating it empty
+    if needed. Session recordings are personal data. SQLite creates the ``-wal`` and
+    ``-shm`` files with the main file's permissions; existing ones are tightened too
+    (a store made by an older version, or copied with a looser umask)."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        return  # read-only place or no permission: sqlite3.connect reports it
+    try:
+        if os.fstat(fd).st_mode & 0o077:
+            os.fchmod(fd, 0o600)
+    except OSError:
+        pass  # not ours: leave it
+    finally:
+        os.close(fd)
+    for suffix in ("-wal", "-shm"):
+        side = Path(f"{path}{suffix}")
+        try:
+            if side.stat().st_mode & 0o077:
+                side.chmod(0o600)
+        except OSError:
+            pass
+
+
 def open_store(path: str | os.PathLike | None = None, *, readonly: bool = False) -> Database:
     """Open (creating and upgrading when needed) the store at ``path``.
 
@@ -48,6 +75,7 @@ def open_store(path: str | os.PathLike | None = None, *, readonly: bool = False)
             conn = sqlite3.connect(f"file:{p}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
         else:
             p.parent.mkdir(parents=True, exist_ok=True)
+            owner_only(p)
             conn = sqlite3.connect(p, isolation_level=None, check_same_thread=False, timeout=30)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 30000")

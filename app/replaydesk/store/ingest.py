@@ -22,9 +22,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Protocol
 
 import orjson
 from sqlite_utils import Database
@@ -101,6 +102,23 @@ class ImportReport:
 ProgressFn = Callable[[ImportProgress], None]
 
 
+class SessionObserver(Protocol):
+    """A later layer's pass riding on the import's single pass over a session (the
+    store cannot import analysis/, so it runs what it is given): ``feed`` sees every
+    stored event in time order; ``finish`` runs inside the session's write transaction,
+    after its rows are inserted, to write what the pass derived (frustration signals,
+    store/signals.py). An exception there is logged and the session is kept without
+    those rows (they count as missing and are rebuilt later)."""
+
+    def feed(self, event: dict) -> None: ...
+
+    def finish(self, conn, session_id: str, content_hash: str) -> None: ...
+
+
+#: makes one fresh observer per session (stream) imported
+ObserverFactory = Callable[[], SessionObserver]
+
+
 def import_paths(
     db: Database,
     paths: list,
@@ -110,8 +128,11 @@ def import_paths(
     on_session: Callable[[str], None] | None = None,
     limits: Limits = DEFAULT_LIMITS,
     policy: RedactionPolicy = DEFAULT_POLICY,
+    observers: Sequence[ObserverFactory] = (),
 ) -> ImportReport:
-    """Import every session found in ``paths``. Never raises for bad input."""
+    """Import every session found in ``paths``. Never raises for bad input.
+
+    ``observers``: factories of :class:`SessionObserver`, run on each session's pass."""
     t0 = time.perf_counter()
     report = ImportReport(policy=policy)
     conn = db.conn
@@ -121,14 +142,15 @@ def import_paths(
     conn.execute("PRAGMA cache_size = -8192")
     conn.execute("PRAGMA mmap_size = 0")
     try:
-        return _import_all(db, paths, report, t0, progress, cancel, on_session, limits)
+        return _import_all(db, paths, report, t0, progress, cancel, on_session, limits, observers=tuple(observers))
     finally:
         for name, value in saved.items():
             if value is not None:
                 conn.execute(f"PRAGMA {name} = {int(value)}")
 
 
-def _import_all(db, paths, report: ImportReport, t0: float, progress, cancel, on_session, limits: Limits) -> ImportReport:
+def _import_all(db, paths, report: ImportReport, t0: float, progress, cancel, on_session, limits: Limits,
+                observers=()) -> ImportReport:
     sources = list(iter_sources(paths, limits))
     total = sum(s.size for s in sources if isinstance(s, SessionSource))
     n_total = sum(1 for s in sources if isinstance(s, SessionSource))
@@ -151,7 +173,7 @@ def _import_all(db, paths, report: ImportReport, t0: float, progress, cancel, on
 
         tick(0.0)
         try:
-            _import_source(db, src, report, tick, cancel, on_session, limits)
+            _import_source(db, src, report, tick, cancel, on_session, limits, observers=observers)
         except Cancelled:
             report.cancelled = True
             break
@@ -221,7 +243,8 @@ def _place(conn, rid: str, src: SessionSource) -> tuple[str, bool]:
     return f"{rid}~{k}", False
 
 
-def _import_source(db, src: SessionSource, report: ImportReport, tick, cancel, on_session, limits: Limits) -> None:
+def _import_source(db, src: SessionSource, report: ImportReport, tick, cancel, on_session, limits: Limits,
+                   observers=()) -> None:
     raw = src.read_events()
     meta, meta_warning = src.meta()
     h = hashlib.blake2b(raw, digest_size=16)
@@ -241,7 +264,8 @@ def _import_source(db, src: SessionSource, report: ImportReport, tick, cancel, o
         redactor = Redactor(report.policy)
         try:
             sid, replaced, warnings = _store_stream(
-                db, stream, rid, meta, src, chash, tick, cancel, limits, raw_len=len(raw), redactor=redactor, stale=stale
+                db, stream, rid, meta, src, chash, tick, cancel, limits, raw_len=len(raw), redactor=redactor, stale=stale,
+                observers=observers,
             )
         except FormatError as exc:
             what = f"session {rid}" if rid else (f"window {k + 1}" if len(streams) > 1 else None)
@@ -260,7 +284,8 @@ def _import_source(db, src: SessionSource, report: ImportReport, tick, cancel, o
             on_session(sid)
 
 
-def _store_stream(db, stream, rid, meta, src, chash, tick, cancel, limits, raw_len, redactor=None, stale=()) -> tuple[str, bool, list[str]]:
+def _store_stream(db, stream, rid, meta, src, chash, tick, cancel, limits, raw_len, redactor=None, stale=(),
+                  observers=()) -> tuple[str, bool, list[str]]:
     """Write one stream in one transaction. Without a recorded id the session's id
     comes from its first full snapshot: chunks closed before it wait in memory.
     ``stale``: sessions of the same content stored under another redaction policy,
@@ -284,8 +309,10 @@ def _store_stream(db, stream, rid, meta, src, chash, tick, cancel, limits, raw_l
 
         if rid is not None:
             name(rid)
+        observed: list = []  # this session's observers (made afresh if the pass restarts)
         summary, writer, norm, resorted = _write_events(
-            conn, stream, placed.get("sid"), name_from_snapshot, tick, cancel, limits, raw_len, redactor
+            conn, stream, placed.get("sid"), name_from_snapshot, tick, cancel, limits, raw_len, redactor,
+            observe=(observers, observed),
         )
         if summary.event_count == 0:
             raise FormatError("no usable events" + (f" ({norm.problem_line()})" if norm.dropped else ""))
@@ -314,6 +341,7 @@ def _store_stream(db, stream, rid, meta, src, chash, tick, cancel, limits, raw_l
         if redactor is not None:
             meta = redactor.annotate(meta)
         _insert_session(conn, sid, src, meta, stream, summary, writer, chash, warnings)
+        _finish_observers(conn, observed, sid, chash, src.label)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -345,13 +373,21 @@ def _other_policy(conn, ids: list, policy: RedactionPolicy) -> list:
     return out
 
 
-def _write_events(conn, stream: EventStream, sid, namer, tick, cancel, limits, raw_len, redactor=None):
+def _finish_observers(conn, observed: list, sid: str, chash: str, label: str) -> None:
+    for obs in observed:
+        try:
+            obs.finish(conn, sid, chash)
+        except Exception:  # noqa: BLE001 - derived rows must not cost the session
+            log.exception("%s: a pass over session %s failed; the session is kept without its results", label, sid)
+
+
+def _write_events(conn, stream: EventStream, sid, namer, tick, cancel, limits, raw_len, redactor=None, observe=((), [])):
     """Stream events into chunks; fall back to an in-memory sort if needed.
 
     ``sid`` None: ``namer(first_ts, snapshot data)`` gives the id at the first full snapshot.
     """
     try:
-        return _write_sorted(conn, stream, sid, namer, tick, cancel, limits, raw_len, Normalizer(limits), redactor)
+        return _write_sorted(conn, stream, sid, namer, tick, cancel, limits, raw_len, Normalizer(limits), redactor, observe)
     except UnitUndecided:
         pass
     # Rare: the first timestamp could be seconds. Decide from the whole session
@@ -363,10 +399,17 @@ def _write_events(conn, stream: EventStream, sid, namer, tick, cancel, limits, r
         stamps += timestamps_in(items)
     seconds = seconds_unit(stamps)
     del stamps
-    return _write_sorted(conn, stream, sid, namer, tick, cancel, limits, raw_len, Normalizer(limits, seconds=seconds), redactor)
+    return _write_sorted(
+        conn, stream, sid, namer, tick, cancel, limits, raw_len, Normalizer(limits, seconds=seconds), redactor, observe
+    )
 
 
-def _write_sorted(conn, stream: EventStream, sid, namer, tick, cancel, limits, raw_len, norm: Normalizer, redactor=None):
+def _write_sorted(conn, stream: EventStream, sid, namer, tick, cancel, limits, raw_len, norm: Normalizer, redactor=None,
+                  observe=((), [])):
+    """``observe``: ``(observer factories, list to hold this pass's observers)``."""
+    factories, observed = observe
+    observed[:] = [make() for make in factories]
+    feeds = [o.feed for o in observed]
     redact = redactor.restart() if redactor is not None else (lambda events: None)
     summary = SessionSummary()
     writer = ChunkWriter(conn, sid)
@@ -389,6 +432,8 @@ def _write_sorted(conn, stream: EventStream, sid, namer, tick, cancel, limits, r
             last = ts
             add(e)
             write(e)
+            for feed in feeds:
+                feed(e)
             if unnamed and e["type"] == 2:
                 writer.name(namer(summary.first_ts, e["data"]))
                 unnamed = False
@@ -417,9 +462,12 @@ def _write_sorted(conn, stream: EventStream, sid, namer, tick, cancel, limits, r
     redact(events)
     summary = SessionSummary()
     writer = ChunkWriter(conn, sid)
+    observed[:] = [make() for make in factories]
     for e in events:
         summary.add(e)
         writer.add(e)
+        for obs in observed:
+            obs.feed(e)
         if writer.session_id is None and e["type"] == 2:
             writer.name(namer(summary.first_ts, e["data"]))
     writer.flush()

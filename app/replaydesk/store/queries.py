@@ -15,6 +15,7 @@ import orjson
 from sqlite_utils import Database
 
 from ..formats import deepjson
+from .signals import SIGNAL_COLUMN, SIGNAL_COLUMNS
 
 #: columns the list can sort by (public name -> SQL expression)
 SORT_COLUMNS = {
@@ -28,12 +29,14 @@ SORT_COLUMNS = {
     "error_count": "s.error_count",
     "device": "s.device",
     "viewport_width": "s.viewport_width",
+    "signals": "s.sig_total",
     "id": "s.id",
 }
 
 LIST_COLUMNS = (
     "rowid AS rowid, id, started_at, ended_at, duration_ms, active_ms, user_id, user_email, user_name, browser, os, device,"
-    " viewport_width, viewport_height, page_count, entry_url, exit_url, event_count, click_count, error_count"
+    " viewport_width, viewport_height, page_count, entry_url, exit_url, event_count, click_count, error_count, "
+    + ", ".join(SIGNAL_COLUMNS)
 )
 
 
@@ -56,12 +59,15 @@ class SessionFilter:
     max_viewport_width: int | None = None
     has_errors: bool | None = None
     min_clicks: int | None = None
+    #: frustration signal kinds (store.signals.SIGNAL_KINDS names): the session has at
+    #: least one finding of EACH listed kind
+    signals: tuple[str, ...] = ()
 
     def with_(self, **changes) -> "SessionFilter":
         return replace(self, **changes)
 
     def is_empty(self) -> bool:
-        return all(getattr(self, f.name) in (None, "") for f in fields(self))
+        return all(getattr(self, f.name) in (None, "", ()) for f in fields(self))
 
     def to_sql(self) -> tuple[str, list]:
         """A WHERE clause (without the keyword) and its parameters."""
@@ -95,6 +101,11 @@ class SessionFilter:
         if self.min_clicks is not None:
             where.append("s.click_count >= ?")
             args.append(self.min_clicks)
+        for kind in self.signals or ():
+            col = SIGNAL_COLUMN.get(kind)
+            if col is None:
+                raise ValueError(f"unknown signal kind {kind!r}; choose from {', '.join(SIGNAL_COLUMN)}")
+            where.append(f"s.{col} > 0")
         if self.url:
             where.append(
                 "+s.rowid IN (SELECT su.session_rowid FROM urls u JOIN session_urls su ON su.url_id = u.id"

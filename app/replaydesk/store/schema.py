@@ -11,8 +11,9 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+# No SCHEMA_VERSION constant: the version of a store is the list of migrations recorded in
+# its ``_sqlite_migrations`` table, and the code's is the list of functions below.
 migrations = Migrations("replaydesk")
-SCHEMA_VERSION = 2
 
 
 @migrations()
@@ -202,6 +203,92 @@ def m003_derived(db: Database) -> None:
             data BLOB NOT NULL,
             PRIMARY KEY (session_id, kind)
         ) WITHOUT ROWID
+        """,
+    )
+
+
+@migrations()
+def m004_signals(db: Database) -> None:
+    _run(
+        db,
+        """
+        -- Frustration signals (issue 11). The store keeps them as plain rows
+        -- written by the analysis layer through store/signals.py:
+        --   * signal_facts: one compact, threshold-free digest per session
+        --     (opaque blob), so a threshold change recomputes every session
+        --     without reading events. ``version`` names the code that built
+        --     it, ``content_hash`` the content it was built from (a stale row
+        --     is rebuilt from the events), ``attributed`` whether it came
+        --     from a pass with the DOM mirror (click targets named, forms
+        --     tracked) or the import's mirror-less pass;
+        --   * signals: the findings of the current thresholds, one row each;
+        --   * sig_* on sessions: per-kind counts, so the list filters and
+        --     sorts without a join;
+        --   * click attribution on interactions: the target element named
+        --     by the mirror pass, and its box measured by the renderer.
+        -- A replaced or deleted session takes all of it along (cascade; the
+        -- sig_* columns and interactions rows live and die with it).
+        CREATE TABLE signal_facts (
+            session_id TEXT PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+            version TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            attributed INTEGER NOT NULL DEFAULT 0,
+            data BLOB NOT NULL
+        );
+        CREATE TABLE signals (
+            session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+            seq INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            t_ms INTEGER NOT NULL,
+            ts INTEGER NOT NULL,
+            end_ms INTEGER,
+            count INTEGER NOT NULL DEFAULT 1,
+            node_id INTEGER,
+            selector TEXT,
+            target_label TEXT,
+            rule TEXT NOT NULL,
+            params TEXT NOT NULL,
+            evidence TEXT NOT NULL,
+            PRIMARY KEY (session_id, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX signals_kind ON signals(kind);
+        -- the settings the stored findings were computed with (JSON), so an
+        -- import detects with the thresholds the user chose last
+        CREATE TABLE store_settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        ALTER TABLE sessions ADD COLUMN sig_rage INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sessions ADD COLUMN sig_dead INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sessions ADD COLUMN sig_error INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sessions ADD COLUMN sig_quick_back INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sessions ADD COLUMN sig_scroll INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sessions ADD COLUMN sig_thrash INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sessions ADD COLUMN sig_form INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sessions ADD COLUMN sig_total INTEGER NOT NULL DEFAULT 0;
+        -- sorting by signal count walks this index; "has rage / dead / error
+        -- click / quick back" filters use the partial indexes (few sessions
+        -- have signals, so each holds only those that do)
+        CREATE INDEX sessions_sig_total ON sessions(sig_total);
+        CREATE INDEX sessions_sig_rage ON sessions(started_at) WHERE sig_rage > 0;
+        CREATE INDEX sessions_sig_dead ON sessions(started_at) WHERE sig_dead > 0;
+        CREATE INDEX sessions_sig_error ON sessions(started_at) WHERE sig_error > 0;
+        CREATE INDEX sessions_sig_quick_back ON sessions(started_at) WHERE sig_quick_back > 0;
+        ALTER TABLE interactions ADD COLUMN selector TEXT;
+        ALTER TABLE interactions ADD COLUMN tag TEXT;
+        ALTER TABLE interactions ADD COLUMN role TEXT;
+        ALTER TABLE interactions ADD COLUMN target_text TEXT;
+        -- the target's box in page coordinates (CSS px of the recorded
+        -- viewport, scroll included) and the click's position in it (0..1);
+        -- NULL with ``box_note`` saying why when no box could be measured
+        -- (then x/y + scroll_x/scroll_y are the page coordinates to use)
+        ALTER TABLE interactions ADD COLUMN box_x REAL;
+        ALTER TABLE interactions ADD COLUMN box_y REAL;
+        ALTER TABLE interactions ADD COLUMN box_w REAL;
+        ALTER TABLE interactions ADD COLUMN box_h REAL;
+        ALTER TABLE interactions ADD COLUMN rx REAL;
+        ALTER TABLE interactions ADD COLUMN ry REAL;
+        ALTER TABLE interactions ADD COLUMN box_note TEXT
         """,
     )
 

@@ -10,19 +10,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..rrweb import (
+    MAX_CONSOLE_TEXT, TAP_WINDOW_MS, TOUCH_KINDS, USER_ACTIVITY_SOURCES, EventType, Source, console_message, is_click,
+    is_tap,
+)
+
 #: IncrementalSnapshot sources that mean "the user did something" (rrweb's
-#: skip-inactive rule, §4.5) plus TouchMove, so swiping on a phone counts.
-USER_SOURCES = frozenset({1, 2, 3, 4, 5, 6})
+#: skip-inactive rule plus TouchMove, see ``replaydesk.rrweb``)
+USER_SOURCES = USER_ACTIVITY_SOURCES
 #: a pause longer than this between two user actions is inactivity (rrweb's
 #: inactivePeriodThreshold)
 INACTIVITY_MS = 10_000
-#: a Click this soon after a TouchStart/TouchEnd is the browser's synthetic
-#: click for a tap
-TAP_WINDOW_MS = 1_000
 CONSOLE_LEVELS = frozenset({"error", "warn", "assert"})
-KNOWN_TYPES = frozenset(range(8))
-KNOWN_SOURCES = frozenset(range(17))
-MAX_MESSAGE = 2_000
+KNOWN_TYPES = frozenset(EventType)
+KNOWN_SOURCES = frozenset(Source)
+MAX_MESSAGE = MAX_CONSOLE_TEXT
+
+__all__ = ["INACTIVITY_MS", "TAP_WINDOW_MS", "USER_SOURCES", "Page", "SessionSummary"]
 
 
 @dataclass
@@ -76,38 +80,35 @@ class SessionSummary:
         self.last_ts = ts if self.last_ts is None else max(ts, self.last_ts)
         self.event_count += 1
         t = e["type"]
-        if t == 3:
+        if t == EventType.INCREMENTAL:
             d = e["data"]
             src = d["source"]
             if src in USER_SOURCES:
                 self._activity(ts)
-            if src == 2:
-                self._interaction(ts, d)
-            elif src == 3:
+            if src == Source.MOUSE_INTERACTION:
+                self._interaction(ts, e)
+            elif src == Source.SCROLL:
                 if d.get("id") == self._doc_id:
                     self._scroll = (_num(d.get("x")), _num(d.get("y")))
-            elif src == 4:
+            elif src == Source.VIEWPORT_RESIZE:
                 w, h = _dim(d.get("width")), _dim(d.get("height"))
                 if w and h:
                     self._width, self._height = w, h
-            elif src == 11:
-                self._log(ts, d.get("level"), d.get("payload"), d.get("trace"))
+            elif src == Source.LOG:
+                self._log(ts, e)
             elif src not in KNOWN_SOURCES:
                 self._unknown(f"3.{src}")
-        elif t == 4:
+        elif t == EventType.META:
             self._meta(ts, e["data"])
-        elif t == 2:
+        elif t == EventType.FULL_SNAPSHOT:
             self.full_snapshots += 1
             d = e["data"]
             self._doc_id = d["node"].get("id")
             off = d.get("initialOffset")
             off = off if isinstance(off, dict) else {}
             self._scroll = (_num(off.get("left")), _num(off.get("top")))
-        elif t == 6:
-            d = e["data"]
-            if isinstance(d.get("plugin"), str) and d["plugin"].startswith("rrweb/console") and isinstance(d.get("payload"), dict):
-                p = d["payload"]
-                self._log(ts, p.get("level"), p.get("payload"), p.get("trace"))
+        elif t == EventType.PLUGIN:
+            self._log(ts, e)
         elif t not in KNOWN_TYPES:
             self._unknown(str(t))
         if self.pages:
@@ -134,25 +135,21 @@ class SessionSummary:
         self.pages.append(Page(len(self.pages), url, ts, ts, self._width, self._height))
         self._scroll = (0, 0)
 
-    def _interaction(self, ts: int, d: dict) -> None:
-        kind = d.get("type")
-        if kind in (7, 9):  # TouchStart / TouchEnd
+    def _interaction(self, ts: int, e: dict) -> None:
+        d = e["data"]
+        if d.get("type") in TOUCH_KINDS:  # TouchStart / TouchEnd
             self._last_touch = ts
             self.touches += 1
             return
-        if kind != 2:  # only Click rows; taps arrive as synthetic clicks
+        if not is_click(e):  # only Click rows; taps arrive as synthetic clicks
             return
-        x, y = d.get("x"), d.get("y")
-        if not _finite(x) or not _finite(y):
-            return
-        tap = self._last_touch is not None and ts - self._last_touch <= TAP_WINDOW_MS
         target = d.get("id") if isinstance(d.get("id"), int) else None
         self.clicks.append(
             (
                 ts,
-                "tap" if tap else "click",
-                float(x),
-                float(y),
+                "tap" if is_tap(e, self._last_touch) else "click",
+                float(d["x"]),
+                float(d["y"]),
                 self._scroll[0],
                 self._scroll[1],
                 self._url,
@@ -163,16 +160,12 @@ class SessionSummary:
             )
         )
 
-    def _log(self, ts: int, level, args, trace) -> None:
-        if not isinstance(level, str) or level not in CONSOLE_LEVELS:
+    def _log(self, ts: int, e: dict) -> None:
+        msg = console_message(e, MAX_MESSAGE)
+        if msg is None or msg.level not in CONSOLE_LEVELS:
             return
-        if isinstance(args, list):
-            parts = [_unquote(a) if isinstance(a, str) else str(a) for a in args]
-            message = " ".join(parts)
-        else:
-            message = str(args) if args is not None else ""
-        frame = trace[0] if isinstance(trace, list) and trace and isinstance(trace[0], str) else None
-        self.console.append((ts, level, message[:MAX_MESSAGE], frame, self._url))
+        frame = msg.trace[0] if msg.trace else None
+        self.console.append((ts, msg.level, msg.text, frame, self._url))
 
 
 def _num(v) -> int:
@@ -182,25 +175,8 @@ def _num(v) -> int:
     return int(v)
 
 
-def _finite(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and v == v and abs(v) < 1e9
-
-
 def _dim(v) -> int | None:
     """A viewport dimension in CSS px, or None when it is not a plausible one."""
     if isinstance(v, bool) or not isinstance(v, (int, float)) or v != v or not 0 < v < 100_000:
         return None
     return int(v)
-
-
-def _unquote(s: str) -> str:
-    """The console plugin JSON-stringifies arguments; show strings bare."""
-    if len(s) >= 2 and s[0] == '"' and s[-1] == '"':
-        try:
-            import orjson
-
-            v = orjson.loads(s)
-            return v if isinstance(v, str) else s
-        except Exception:  # noqa: BLE001 - a display nicety only
-            return s[1:-1]
-    return s

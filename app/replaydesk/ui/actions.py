@@ -27,6 +27,7 @@ class ActionId(str, Enum):
     THEME_SYSTEM = "theme_system"
     THEME_LIGHT = "theme_light"
     THEME_DARK = "theme_dark"
+    SIGNAL_THRESHOLDS = "signal_thresholds"
     SHORTCUTS = "shortcuts"
     ABOUT = "about"
 
@@ -48,6 +49,7 @@ _SPECS: dict[ActionId, tuple[str, object, str]] = {
     ActionId.THEME_SYSTEM: ("&System", None, "Follow the desktop's light or dark setting"),
     ActionId.THEME_LIGHT: ("&Light", None, "Light colours"),
     ActionId.THEME_DARK: ("&Dark", None, "Dark colours"),
+    ActionId.SIGNAL_THRESHOLDS: ("Signal &Thresholds…", None, "The rules' numbers for rage, dead and error clicks and the other frustration signals"),
     ActionId.SHORTCUTS: ("&Keyboard Shortcuts", "F1", "List every keyboard shortcut"),
     ActionId.ABOUT: ("&About ReplayDesk", None, "Version and licence"),
 }

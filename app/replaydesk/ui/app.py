@@ -103,10 +103,9 @@ def display_problem(env: dict | None = None, check=xcb_missing_libraries) -> str
 
 
 def _prepare_environment(verbose: bool = False) -> None:
-    # QtWebEngine refuses to start its sandboxed renderer as root; the replay
-    # frame is protected by its own sandbox attribute, CSP and request filter.
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+    from .qtenv import prepare_qt_environment
+
+    prepare_qt_environment()
     if not verbose:
         flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "").split()
         flags += [f for f in QUIET_CHROMIUM_FLAGS if f.split("=")[0] not in {x.split("=")[0] for x in flags}]

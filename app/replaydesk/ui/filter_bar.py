@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from ..state.filters import ListState
 from ..store.queries import SessionFilter
+from . import signals_style as ss
 
 DEVICES = [("Any device", None), ("Desktop", "desktop"), ("Tablet", "tablet"), ("Mobile", "mobile")]
 
@@ -106,6 +107,22 @@ class FilterBar(QWidget):
         self.max_vw = _any_spin(10_000, " px")
         self.min_clicks = _any_spin(100_000)
         self.has_errors = QCheckBox("Has console errors")
+        # "has rage / dead / error click / quick back": every box ticked must be present
+        self.has_signal = {
+            kind: QCheckBox(f"{ss.style(kind).name}s", objectName=f"has_{kind}",
+                            toolTip=f"Only sessions with at least one {ss.style(kind).name.lower()}"
+                            " (with other boxes ticked: with each of them)")
+            for kind in ss.FILTER_KINDS
+        }
+        signal_row = QHBoxLayout()
+        signal_row.setContentsMargins(0, 0, 0, 0)
+        signal_row.setSpacing(10)
+        signal_row.addWidget(QLabel("Has"))
+        for box in self.has_signal.values():
+            signal_row.addWidget(box)
+        signal_row.addStretch(1)
+        signal_box = QWidget()
+        signal_box.setLayout(signal_row)
 
         self.saved = QComboBox()
         self.saved.setPlaceholderText("Saved filters")
@@ -117,11 +134,12 @@ class FilterBar(QWidget):
             (QLabel("Viewport width"), self.min_vw, QLabel("to"), self.max_vw),
             (QLabel("Device"), self.device, QLabel("Clicks ≥"), self.min_clicks),
             (self.has_errors,),
+            (signal_box,),
             (QLabel("Saved"), self.saved, self.save_btn, self.delete_btn),
         ]
         for row, cells in enumerate(rows):
             if len(cells) == 1:
-                grid.addWidget(cells[0], row, 0, 1, 2)
+                grid.addWidget(cells[0], row, 0, 1, 4)
                 continue
             for col, widget in enumerate(cells):
                 grid.addWidget(widget, row, col)
@@ -142,7 +160,7 @@ class FilterBar(QWidget):
         self.user.textChanged.connect(self._debounce.start)
         self.url.returnPressed.connect(self._push_text)
         self.user.returnPressed.connect(self._push_text)
-        for w in (self.since_on, self.until_on, self.has_errors):
+        for w in (self.since_on, self.until_on, self.has_errors, *self.has_signal.values()):
             w.toggled.connect(self._push)
         for w in (self.since, self.until):
             w.dateChanged.connect(self._push)
@@ -169,6 +187,7 @@ class FilterBar(QWidget):
 
     def current_filter(self) -> SessionFilter:
         n = lambda spin: spin.value() or None  # noqa: E731 - 0 means "any"
+        kinds = tuple(k for k, box in self.has_signal.items() if box.isChecked())
         return SessionFilter(
             since=_date_to_ms(self.since.date()) if self.since_on.isChecked() else None,
             until=_date_to_ms(self.until.date(), end=True) if self.until_on.isChecked() else None,
@@ -181,6 +200,7 @@ class FilterBar(QWidget):
             max_viewport_width=n(self.max_vw),
             has_errors=True if self.has_errors.isChecked() else None,
             min_clicks=n(self.min_clicks),
+            signals=kinds,
         )
 
     def _push(self, *_):
@@ -232,6 +252,8 @@ class FilterBar(QWidget):
             self.max_vw.setValue(f.max_viewport_width or 0)
             self.min_clicks.setValue(f.min_clicks or 0)
             self.has_errors.setChecked(bool(f.has_errors))
+            for kind, box in self.has_signal.items():
+                box.setChecked(kind in f.signals)
             i = self.device.findData(f.device)
             self.device.setCurrentIndex(max(0, i))
         finally:

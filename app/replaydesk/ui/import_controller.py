@@ -15,7 +15,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from ..store import ImportProgress, ImportReport, import_paths, open_store
+from ..analysis.importing import import_paths  # the store ingest + signals on its pass
+from ..store import ImportProgress, ImportReport, open_store
 from .tasks import TaskCancelled, TaskHandle, op
 
 

@@ -18,8 +18,8 @@ import logging
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -33,6 +33,10 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
+from ..analysis.signals import SignalSettings
+from ..analysis.signals_store import recompute_signals
+from ..store.signals import load_setting
+from ..work import Cancelled
 from ..state.filters import ListState, filter_from_json, filter_to_json
 from ..store import ImportReport, open_store, session_info
 from .actions import ActionId, create_actions
@@ -44,6 +48,8 @@ from .session_list import SessionListPane
 from .session_panel import SessionPanel
 from .settings import Settings
 from .shortcuts_dialog import ShortcutsDialog
+from .signal_settings_dialog import SignalSettingsDialog
+from .tasks import TaskCancelled, op
 from .theme import refresh_palette, set_theme_mode, theme_mode
 
 log = logging.getLogger(__name__)
@@ -79,7 +85,20 @@ def recent_labels(paths: list[str]) -> list[str]:
     return out
 
 
+def _recompute(db_path: str, settings_json: str, task) -> int:
+    """Writer thread: every session's findings again with these thresholds."""
+    db = open_store(db_path)
+    try:
+        return recompute_signals(db, SignalSettings.from_json(settings_json), cancel=task,
+                                 progress=lambda done, total, _label: task.progress((done, total)))
+    finally:
+        db.conn.close()
+
+
 class MainWindow(QMainWindow):
+    #: a threshold change was applied: list, timeline and Signals tab show the new findings
+    signalsRecomputed = Signal()
+
     def __init__(self, db_path: str | Path, settings: Settings | None = None):
         super().__init__()
         self.setWindowTitle("ReplayDesk")
@@ -128,6 +147,9 @@ class MainWindow(QMainWindow):
         # arrow keys in the list keep moving through sessions
         self.sessions.view.clicked.connect(lambda _i: self.player.setFocus())
         self.panel.seekRequested.connect(self.player.seek_relative)
+        self.panel.findingActivated.connect(self.player.show_finding)
+        self.player.signalsLoaded.connect(self.panel.show_signals)
+        self.player.signalsAttributed.connect(lambda _sid: self.sessions.model.refresh_rows())
         self.player.statusMessage.connect(self._on_player_status)
         self.player.view.zoomChanged.connect(lambda _z: self._show_zoom())
         self.player.framePainted.connect(lambda _t: self._show_zoom())
@@ -190,6 +212,8 @@ class MainWindow(QMainWindow):
         playback = mb.addMenu("&Playback")
         for act in self.player.actions():
             playback.addAction(act)
+        playback.addSeparator()
+        playback.addAction(a[ActionId.SIGNAL_THRESHOLDS])
         help_menu = mb.addMenu("&Help")
         help_menu.addAction(a[ActionId.SHORTCUTS])
         help_menu.addAction(a[ActionId.ABOUT])
@@ -201,6 +225,7 @@ class MainWindow(QMainWindow):
         a[ActionId.WEB_ASSETS].setChecked(self.settings.get("replay/web_assets"))
         a[ActionId.WEB_ASSETS].toggled.connect(self._on_web_assets_toggled)
         a[ActionId.SHORTCUTS].triggered.connect(self.show_shortcuts)
+        a[ActionId.SIGNAL_THRESHOLDS].triggered.connect(self.show_signal_thresholds)
         a[ActionId.RESET_LAYOUT].triggered.connect(self.reset_layout)
         a[ActionId.ZOOM_FIT].triggered.connect(lambda: self.player.view.set_zoom("fit"))
         a[ActionId.ZOOM_ACTUAL].triggered.connect(lambda: self.player.view.set_zoom(1.0))
@@ -222,7 +247,8 @@ class MainWindow(QMainWindow):
         self.progress_label.setTextFormat(Qt.TextFormat.PlainText)  # names imported files
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Stop the import; sessions already imported stay")
-        self.cancel_button.clicked.connect(self.importer.cancel)
+        self.cancel_button.clicked.connect(self._cancel_background)
+        self._recompute = None  # the running threshold recompute (a TaskHandle)
         sb.addPermanentWidget(self.progress_label)
         sb.addPermanentWidget(self.progress)
         sb.addPermanentWidget(self.cancel_button)
@@ -280,6 +306,76 @@ class MainWindow(QMainWindow):
         for p in reversed(good):
             self.settings.add_recent(str(p))
         self._fill_recent_menu()
+
+    def _cancel_background(self) -> None:
+        """The status bar's Cancel: stops the import or the recompute that is showing."""
+        if self._recompute is not None:
+            self._recompute.cancel()
+        else:
+            self.importer.cancel()
+
+    # -- frustration signal thresholds -------------------------------------
+    def signal_settings(self) -> SignalSettings:
+        """The thresholds in force: the analyst's last choice, else those of the store."""
+        text = self.settings.get("signals/settings") or load_setting(self.db)
+        return SignalSettings.from_json(text)
+
+    def show_signal_thresholds(self) -> SignalSettingsDialog:
+        """Playback > Signal Thresholds…: OK with changed numbers recomputes every session."""
+        dlg = self.signal_settings_dialog = SignalSettingsDialog(self.signal_settings(), self)
+        dlg.accepted.connect(lambda: self.apply_signal_settings(dlg.settings()))
+        dlg.open()
+        return dlg
+
+    def apply_signal_settings(self, new: SignalSettings) -> None:
+        """Keep ``new`` and recompute the findings on the writer (progress and Cancel in the
+        status bar); the list, the timeline and the Signals tab follow when it is done."""
+        self.settings.set("signals/settings", new.to_json())
+        if self._recompute is not None:
+            self._recompute.cancel()  # the newer settings win; the writer runs them next
+        self.progress.setValue(0)
+        self.progress_label.setText("Recomputing frustration signals…")
+        self.cancel_button.setToolTip("Stop recomputing; the previous findings stay")
+        self._set_import_widgets_visible(True)
+        handle = None
+
+        def done(n: int) -> None:
+            if self._recompute is handle:
+                self._recompute = None
+                self._finish_recompute(f"Frustration signals recomputed for {n:,} session{'s' if n != 1 else ''}")
+
+        def failed(exc: BaseException) -> None:
+            if self._recompute is not handle:
+                return
+            self._recompute = None
+            if isinstance(exc, (Cancelled, TaskCancelled)):
+                self._finish_recompute("Recomputing signals cancelled: the previous findings stay")
+                return
+            log.error("recomputing signals failed", exc_info=exc)
+            self._finish_recompute(f"Recomputing signals failed: {exc}")
+
+        handle = self._recompute = (
+            op(_recompute, str(self.db_path), new.to_json())
+            .on_writer()
+            .on_progress(self._on_recompute_progress)
+            .on_success(done)
+            .on_failure(failed)
+            .run()
+        )
+
+    def _on_recompute_progress(self, p) -> None:
+        done, total = p
+        if total:
+            self.progress.setValue(int(1000 * done / total))
+            self.progress_label.setText(f"Recomputing frustration signals… {done:,} of {total:,} sessions")
+
+    def _finish_recompute(self, message: str) -> None:
+        self.cancel_button.setToolTip("Stop the import; sessions already imported stay")
+        self._set_import_widgets_visible(self.importer.busy)
+        self.statusBar().showMessage(message, 15_000)
+        self.sessions.model.refresh()
+        self.player.reload_signals()
+        self.signalsRecomputed.emit()
 
     def _set_import_widgets_visible(self, on: bool) -> None:
         for w in (self.progress, self.progress_label, self.cancel_button):
@@ -383,11 +479,6 @@ class MainWindow(QMainWindow):
             f"<b>ReplayDesk {__version__}</b><p>Replay and analyse rrweb session recordings on your own machine."
             f"<p>Store: {self.db_path}",
         )
-
-    def open_log_folder(self) -> None:
-        from ..logsetup import log_path
-
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_path().parent)))
 
     def set_theme(self, mode: str) -> None:
         """View > Theme: "system", "light" or "dark"; kept for the next start."""
@@ -541,6 +632,8 @@ class MainWindow(QMainWindow):
         # cancel the player's background jobs (indexing on the writer) before waiting for the
         # writer: waiting first made Quit sit out a whole index build
         self.player.shutdown()
+        if self._recompute is not None:
+            self._recompute.cancel()
         self.importer.cancel()
         self.importer.wait(30_000)
         for off in self._off:

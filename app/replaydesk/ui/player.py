@@ -29,6 +29,7 @@ from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLabel, QSplitter, QStackedLayout, QStackedWidget, QVBoxLayout, QWidget
 
+from ..analysis.signals_store import MirrorSignals
 from ..analysis.views import ViewsBuilder, build_views, has_views, load_views, save_views
 from ..replay.budgets import too_heavy_message
 from ..replay.frame import frame_from_mirror
@@ -37,6 +38,7 @@ from ..state.playback import PlaybackState
 from ..store import iter_events, open_store
 from ..store.checkpoints_table import session_content_hash
 from ..store.chunks import SessionChanged
+from ..store.signals import session_findings
 from .heap import settle_heap
 from .inspector import EventInspector
 from .replay import ReplayView
@@ -80,23 +82,45 @@ def _load_or_build_views(db_path: str, session_id: str, task):
 
 def _build_index(db_path: str, session_id: str, with_views: bool, task):
     """Writer thread: build and store the session's checkpoints and, in the same
-    scan, its views (``with_views``). Returns the views or ``None``."""
+    scan, its views (``with_views``) and its attributed frustration signals (the
+    mirror names the clicked elements; the import's pass could not). Returns the
+    views or ``None``."""
     db = open_store(db_path)
     try:
         for _ in range(3):
             views = ViewsBuilder(session_id) if with_views else None
+            signals = MirrorSignals()
+
+            def observe(event, mirror, views=views, signals=signals):
+                signals.feed(event, mirror)
+                if views is not None:
+                    views.feed(event, mirror)
+
             res = build_session_checkpoints(
-                db, session_id, cancel=lambda: task.cancelled, observe=views.feed if views else None,
+                db, session_id, cancel=lambda: task.cancelled, observe=observe,
                 progress=lambda done, total: task.progress((done, total)),
             )
             if session_content_hash(db, session_id) != res.content_hash:
                 continue  # replaced while we read it: scan the new content
+            try:
+                signals.save(db, session_id, res.content_hash)
+            except sqlite3.OperationalError as exc:  # read-only or busy: the import's findings stay
+                log.warning("could not store the named signals of %s: %s", session_id, exc)
             if views is None:
                 return None
             built = views.finish()
             _save_views(db, session_id, res.content_hash, built)
             return built
         raise SessionChanged(f"session {session_id!r} keeps changing while it is indexed")
+    finally:
+        db.conn.close()
+
+
+def _load_findings(db_path: str, session_id: str) -> list[dict]:
+    """Pool thread: the session's stored frustration signals (one indexed read)."""
+    db = open_store(db_path, readonly=True)
+    try:
+        return session_findings(db, session_id)
     finally:
         db.conn.close()
 
@@ -124,6 +148,10 @@ class PlayerPane(QWidget):
 
     framePainted = Signal(int)
     sessionLoaded = Signal(str)
+    #: the open session's frustration signals arrived (``session_findings`` rows, time order)
+    signalsLoaded = Signal(list)
+    #: opening a session named its signals' elements; its list counts may have changed
+    signalsAttributed = Signal(str)
     #: a short note for the status bar ("" clears it)
     statusMessage = Signal(str)
 
@@ -192,11 +220,14 @@ class PlayerPane(QWidget):
         self._applied_until: int | None = None
         self._applied_index = -1  # stored index of the last event the page has
         self._views_loaded = False
+        self._findings: list[dict] = []
+        self._highlight: tuple[int, int | None] | None = None  # (t ms, node id) outlined
         self._jobs = []
         self._generation = 0
         self._off = [
             self.state.connect("seek_requested", self._on_state_seek_requested),
             self.state.connect("time_changed", self._on_state_time_changed),
+            self.state.connect("playing_changed", lambda playing: playing and self._clear_highlight()),
         ]
         self.view.framePainted.connect(self._on_view_frame_painted)
         self.view.frameTooHeavy.connect(self._on_view_frame_too_heavy)
@@ -224,6 +255,7 @@ class PlayerPane(QWidget):
         self._applied_until = None
         self._applied_index = -1
         self._views_loaded = False
+        self._set_findings([])
         sid = info["id"]
         # never the previous session's page: drop it and cover the view until this
         # session's first frame is painted (_on_view_frame_painted)
@@ -240,9 +272,9 @@ class PlayerPane(QWidget):
         except SessionNotFound:
             self._on_load_failed(gen, LookupError(f"session {sid} is no longer in the store"))
             return
+        self._jobs = [self._load_signals(gen, sid)]
         index_cached = self._replay.status == "cached"
         views_cached = has_views(self.db, sid)
-        self._jobs = []
         if index_cached or views_cached:
             self._jobs.append(
                 op(_load_or_build_views, self.db_path, sid)
@@ -265,6 +297,59 @@ class PlayerPane(QWidget):
 
     def seek_relative(self, ms: int) -> None:
         self.state.seek(ms)
+
+    # -- frustration signals ---------------------------------------------
+    @property
+    def findings(self) -> list[dict]:
+        """The open session's frustration signals (time order; empty until loaded)."""
+        return list(self._findings)
+
+    def reload_signals(self) -> None:
+        """Read the open session's findings again (after a threshold change recomputed them)."""
+        if self._info is not None:
+            self._jobs.append(self._load_signals(self._generation, self._info["id"]))
+
+    def _load_signals(self, gen: int, sid: str):
+        return (
+            op(_load_findings, self.db_path, sid)
+            .on_success(lambda rows: gen == self._generation and self._set_findings(rows))
+            .on_failure(lambda exc: log.warning("could not read the signals of %s: %s", sid, exc))
+            .run()
+        )
+
+    def _set_findings(self, rows: list[dict]) -> None:
+        self._findings = list(rows)
+        self._clear_highlight()
+        self.timeline.set_signals(self._findings)
+        self._fit_timeline()
+        self.state.set_signal_times(f["t_ms"] for f in self._findings)
+        self.signalsLoaded.emit(self.findings)
+
+    def _fit_timeline(self) -> None:
+        """Grow the timeline pane to show its signal lanes (never shrink what the analyst set)."""
+        sizes = self.splitter.sizes()
+        want = self.splitter.widget(1).sizeHint().height()
+        if len(sizes) == 2 and sizes[0] > 0 and sizes[1] < want:
+            grow = min(want - sizes[1], max(0, sizes[0] - 200))
+            self.splitter.setSizes([sizes[0] - grow, sizes[1] + grow])
+
+    def show_finding(self, finding: dict) -> None:
+        """Seek to a finding and outline its element in the replay at that moment."""
+        t = int(finding.get("t_ms") or 0)
+        self.state.pause()
+        self.state.seek(t)
+        node = finding.get("node_id")
+        self._highlight = (int(self.state.time), node if isinstance(node, int) else None)
+        self.view.highlight_node(self._highlight[1])
+
+    @property
+    def highlighted_node(self) -> int | None:
+        return self._highlight[1] if self._highlight else None
+
+    def _clear_highlight(self) -> None:
+        if self._highlight is not None:
+            self._highlight = None
+            self.view.highlight_node(None)
 
     def set_empty_hint(self, text: str | None) -> None:
         if text is None:
@@ -340,6 +425,9 @@ class PlayerPane(QWidget):
             self.statusMessage.emit(f"Indexing {sid} for instant seeking… {min(99, 100 * done // total)}%")
 
     def _on_index_built(self, gen: int, sid: str, views) -> None:
+        self.signalsAttributed.emit(sid)
+        if gen == self._generation:
+            self.reload_signals()
         if views is not None:
             self._on_views_ready(gen, views)
         self._on_checkpoints_ready(gen, sid)
@@ -372,6 +460,8 @@ class PlayerPane(QWidget):
 
     # -- seeking (coalesced, latest wins) --------------------------------
     def _on_state_seek_requested(self, t: float) -> None:
+        if self._highlight is not None and int(t) != self._highlight[0]:
+            self._clear_highlight()  # the outline belongs to the finding's moment
         self._pending = t
         self._pump()
 

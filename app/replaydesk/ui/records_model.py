@@ -29,9 +29,14 @@ class RecordTableModel(QAbstractTableModel):
         self._time_of = time_of
         self._rows: list[dict] = []
         self._tooltip: Callable[[dict], str] | None = None
+        self._foreground: Callable[[dict, int], object] | None = None
 
     def set_tooltip(self, fn: Callable[[dict], str]) -> None:
         self._tooltip = fn
+
+    def set_foreground(self, fn: Callable[[dict, int], object]) -> None:
+        """``fn(record, column)`` -> a text colour for that cell, or None for the default."""
+        self._foreground = fn
 
     def set_records(self, rows: list[dict]) -> None:
         self.beginResetModel()
@@ -62,6 +67,8 @@ class RecordTableModel(QAbstractTableModel):
             return rec
         if role == TIME_ROLE and self._time_of is not None:
             return self._time_of(rec)
+        if role == Qt.ItemDataRole.ForegroundRole and self._foreground is not None:
+            return self._foreground(rec, index.column())
         if role == Qt.ItemDataRole.ToolTipRole and self._tooltip is not None:
             return plain_tooltip(self._tooltip(rec))
         return None

@@ -18,10 +18,11 @@ from PySide6.QtWidgets import QHeaderView, QMenu, QVBoxLayout, QWidget
 from ..state.filters import ListState
 from .filter_bar import FilterBar
 from .session_model import COLUMNS, SESSION_ID_ROLE, SessionTableModel
+from .signals_badges import SignalBadgeDelegate
 from .tables import record_table
 
 #: shown only when the analyst asks (header context menu)
-HIDDEN_BY_DEFAULT = ("Active", "Signals", "Viewport")
+HIDDEN_BY_DEFAULT = ("Active", "Viewport")
 #: columns that share the width left over, (minimum, preferred) in average characters
 FLEX = {"User": (10, 26), "Entry page": (11, 40)}
 #: the widest text each fixed column usually shows
@@ -33,7 +34,7 @@ _SAMPLES = {
     "Clicks": "9999",
     "Pages": "999",
     "Device": "desktop",
-    "Signals": "Signals",
+    "Signals": "R9 D9",
     "Viewport": "1920×1080",
 }
 NAMES = [c[0] for c in COLUMNS]
@@ -52,6 +53,7 @@ class SessionListPane(QWidget):
         self.model = SessionTableModel(db, state, self)
         self.filter_bar = FilterBar(state, self)
         self.view = v = record_table(self.model, row_height=24, parent=self)
+        v.setItemDelegateForColumn(NAMES.index("Signals"), SignalBadgeDelegate(v))
         v.setSortingEnabled(True)
         v.setTextElideMode(Qt.TextElideMode.ElideRight)
         v.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)

@@ -15,9 +15,11 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from ..state.filters import ListState
-from ..store.queries import count_sessions, session_rowids, sessions_by_rowid
+from ..store.queries import SORT_COLUMNS, count_sessions, session_rowids, sessions_by_rowid
 from . import formatting as fmt
+from . import signals_style as ss
 from .plaintext import plain_tooltip
+from .signals_badges import SIGNALS_ROLE
 
 SESSION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_KEY_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -32,10 +34,11 @@ COLUMNS = [
     ("Errors", "error_count", lambda r: str(r["error_count"]) if r["error_count"] else ""),
     ("Clicks", "click_count", lambda r: str(r["click_count"])),
     ("Device", "device", lambda r: r["device"]),
+    # badges painted by signals_badges.SignalBadgeDelegate; the text ("R3 D1") is what a copy gets
+    ("Signals", "signals", lambda r: ss.badge_text(ss.row_counts(r))),
     ("Pages", "page_count", lambda r: str(r["page_count"])),
     ("Entry page", "entry_url", lambda r: fmt.url_path(r["entry_url"])),
     ("Active", "active_ms", lambda r: fmt.duration(r["active_ms"])),
-    ("Signals", None, lambda r: ""),
     ("Viewport", "viewport_width", lambda r: f"{r['viewport_width']}×{r['viewport_height']}" if r["viewport_width"] else ""),
 ]
 
@@ -106,6 +109,13 @@ class SessionTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1))
         self._emit_count(total_changed=True)
 
+    def refresh_rows(self) -> None:
+        """Show changed facts of the listed sessions (signal counts after a session was
+        named or recomputed) without running the query: rows keep their place."""
+        self._cache.clear()
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1))
+
     def _emit_count(self, total_changed: bool = False) -> None:
         if total_changed or not self._total:
             self._total = count_sessions(self._db)
@@ -126,7 +136,9 @@ class SessionTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section][0]
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
-            return "Sort by " + COLUMNS[section][0].lower() if COLUMNS[section][1] else "Frustration signals"
+            if COLUMNS[section][0] == "Signals":
+                return "Frustration signals per kind; sort by their total. " + ss.counts_tooltip([]).split("\n\n")[-1]
+            return "Sort by " + COLUMNS[section][0].lower() if COLUMNS[section][1] else None
         return None
 
     def _row(self, r: int) -> dict | None:
@@ -149,6 +161,8 @@ class SessionTableModel(QAbstractTableModel):
         if role == SESSION_ID_ROLE:
             return row["id"]
         name, _sort, text = COLUMNS[index.column()]
+        if role == SIGNALS_ROLE:
+            return ss.row_counts(row) if name == "Signals" else None
         if role == Qt.ItemDataRole.DisplayRole:
             return text(row)
         if role == Qt.ItemDataRole.TextAlignmentRole and name in NUMERIC:
@@ -168,13 +182,15 @@ class SessionTableModel(QAbstractTableModel):
             return " ".join(x for x in (row["user_name"], row["user_email"], row["user_id"]) if x)
         if name == "Started":
             return fmt.local_time(row["started_at"])
+        if name == "Signals":
+            return ss.counts_tooltip(ss.row_counts(row))
         if name == "Device":
             return f"{row['browser'] or ''} {('on ' + row['os']) if row['os'] else ''}".strip() or None
         return row["id"]
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         key = COLUMNS[column][1]
-        if key is None:
+        if key is None or key not in SORT_COLUMNS:
             return
         self._state.set_sort(key, order == Qt.SortOrder.DescendingOrder)
 

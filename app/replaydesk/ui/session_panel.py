@@ -1,4 +1,4 @@
-"""The side panel: Events, Pages, Errors and Details of the open session.
+"""The side panel: Events, Signals, Pages, Errors and Details of the open session.
 
 Each tab is a view over a model; clicking a row asks for a seek
 (``seekRequested`` with ms since the session start). The Events tab (the
@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from . import formatting as fmt
 from .plaintext import plain_label, plain_tooltip
 from .records_model import RECORD_ROLE, TIME_ROLE, RecordTableModel, text_filter_proxy
+from .signals_tab import SignalsTab
 from .tables import record_table
 
 
@@ -249,6 +250,8 @@ class SessionPanel(QTabWidget):
     """Tabs for one session. ``show_session(info)`` with :func:`session_info`."""
 
     seekRequested = Signal(int)
+    #: a row of the Signals tab was picked: seek to it and outline its element
+    findingActivated = Signal(dict)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -280,7 +283,10 @@ class SessionPanel(QTabWidget):
         self.pages_tab = _ListTab(self.pages_model, "Filter pages…")
         self.errors_tab = _ErrorsTab(self.errors_model)
         self.details = _DetailsTab()
+        self.signals_tab = SignalsTab()
+        self.signals_tab.findingActivated.connect(self.findingActivated)
         self.events_index = -1
+        self.addTab(self.signals_tab, "Signals")
         self.addTab(self.pages_tab, "Pages")
         self.addTab(self.errors_tab, "Errors")
         self.addTab(self.details, "Details")
@@ -290,6 +296,12 @@ class SessionPanel(QTabWidget):
     def add_events_tab(self, widget: QWidget) -> None:
         self.events_index = self.insertTab(0, widget, "Events")
         self.setCurrentIndex(0)
+
+    def show_signals(self, findings: list[dict]) -> None:
+        """The open session's findings (from the player, once read from the store)."""
+        self.signals_tab.set_findings(findings)
+        n = len(findings)
+        self.setTabText(self.indexOf(self.signals_tab), f"Signals ({n})" if n else "Signals")
 
     def show_session(self, info: dict | None) -> None:
         if info is None:

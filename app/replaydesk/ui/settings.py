@@ -37,8 +37,7 @@ OPTIONS = {
         Option("files/recent", list, [], "recently opened archives"),
         Option("files/last_dir", str, "", "folder of the last archive opened"),
         Option("replay/web_assets", bool, False, "load page assets from the web (off: nothing leaves the machine)"),
-        Option("playback/speed", float, 1.0, "playback speed"),
-        Option("playback/skip_inactivity", bool, True, "jump over inactive stretches"),
+        Option("signals/settings", str, "", "frustration signal thresholds (SignalSettings JSON; empty: the store's)"),
     )
 }
 

@@ -9,6 +9,13 @@ Callbacks run on the GUI thread. Progress is throttled (at most ~10 updates a
 second reach the GUI). Exceptions go to ``on_failure`` or, if none was given,
 to the application's one error handler (:func:`set_error_handler`).
 
+Cancellation follows :mod:`replaydesk.work`: ``handle.cancel()`` sets the task's
+:class:`~replaydesk.work.CancelToken`; the function stops by raising
+:class:`~replaydesk.work.Cancelled` (``task.check()``, or any store/replay/analysis
+function handed ``task.token``). A task that ends in ``Cancelled`` goes to
+``on_cancelled`` if given and never to ``on_failure`` or the error handler: being
+stopped on request is not an error.
+
 Two pools: :data:`WRITER` (one thread: every SQLite write, so writes never
 race) and the global pool for everything else (parsing, rendering, encoding),
 so unrelated work never queues behind an import.
@@ -18,12 +25,13 @@ from __future__ import annotations
 
 import inspect
 import logging
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from ..work import CancelToken, Cancelled
 
 log = logging.getLogger(__name__)
 
@@ -35,25 +43,28 @@ def set_error_handler(fn: Callable[[BaseException], None] | None) -> None:
     _error_handler = fn
 
 
-class TaskCancelled(Exception):
-    """Raised by :meth:`TaskContext.check` when the user cancelled."""
+#: the old name of :class:`replaydesk.work.Cancelled` (one cancel exception)
+TaskCancelled = Cancelled
 
 
 class TaskContext:
-    """What a background function may use: progress and cancellation."""
+    """What a background function may use: progress and cancellation.
+
+    ``token`` is the task's :class:`~replaydesk.work.CancelToken`; hand it (or
+    ``check``) to Qt-free code that takes one."""
 
     def __init__(self, emit_progress: Callable[[Any], None]):
-        self._cancel = threading.Event()
+        self.token = CancelToken()
         self._emit = emit_progress
         self._last = 0.0
 
     @property
     def cancelled(self) -> bool:
-        return self._cancel.is_set()
+        return self.token.cancelled
 
     def check(self) -> None:
-        if self._cancel.is_set():
-            raise TaskCancelled()
+        """Raise :class:`~replaydesk.work.Cancelled` if the task was cancelled."""
+        self.token.check()
 
     def progress(self, value: Any, *, force: bool = False) -> None:
         now = time.monotonic()
@@ -77,7 +88,7 @@ class TaskHandle:
         self.done = False
 
     def cancel(self) -> None:
-        self._ctx._cancel.set()
+        self._ctx.token.cancel()
 
     @property
     def cancelled(self) -> bool:
@@ -107,6 +118,7 @@ class op:  # noqa: N801 - reads as a verb at call sites
         self._fn, self._args, self._kwargs = fn, args, kwargs
         self._success: Callable[[Any], None] | None = None
         self._failure: Callable[[BaseException], None] | None = None
+        self._cancelled: Callable[[], None] | None = None
         self._progress: Callable[[Any], None] | None = None
         self._pool: QThreadPool | None = None
 
@@ -116,6 +128,11 @@ class op:  # noqa: N801 - reads as a verb at call sites
 
     def on_failure(self, cb: Callable[[BaseException], None]) -> "op":
         self._failure = cb
+        return self
+
+    def on_cancelled(self, cb: Callable[[], None]) -> "op":
+        """Called instead of ``on_failure`` when the task stopped with ``Cancelled``."""
+        self._cancelled = cb
         return self
 
     def on_progress(self, cb: Callable[[Any], None]) -> "op":
@@ -149,7 +166,9 @@ class op:  # noqa: N801 - reads as a verb at call sites
 
         def fail(exc):
             finish()
-            if isinstance(exc, TaskCancelled) and self._failure is None:
+            if isinstance(exc, Cancelled):
+                if self._cancelled is not None:
+                    self._cancelled()
                 return
             if self._failure is not None:
                 self._failure(exc)

@@ -8,7 +8,9 @@ playback tick only moves the playhead.
 
 Layout (one pyqtgraph plot, y fixed, x zoomable): the activity graph (user events per
 second, normalised to the session's peak) with inactive stretches shaded, then four marker
-lanes - Pages, Clicks, Errors, Events - and a bottom axis in m:ss.
+lanes - Pages, Clicks, Errors, Events - then one lane per kind of frustration signal the
+session has (``set_signals``: the store's findings; a burst is drawn as a bar from its
+first to its last click, hovering says the rule and the evidence), and a bottom axis in m:ss.
 
 Mouse: wheel zooms the time axis around the pointer, dragging the plot pans it, dragging the
 playhead scrubs, a click jumps (snapping to a marker under the pointer), a double click
@@ -26,13 +28,14 @@ from collections.abc import Callable
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QGraphicsItem, QToolTip, QVBoxLayout, QWidget
 
 from replaydesk.analysis.activity import BIN_MS, Marker, SessionTimeline
 from replaydesk.state.playback import PlaybackState
 
 from .formatting import clock
+from . import signals_style as ss
 from .plaintext import plain_tooltip
 from .theme_colors import TimelineColors, colors_for
 
@@ -45,7 +48,9 @@ LANES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 LANE_H = 0.30  # height of one marker lane; the activity graph spans y 0..1
 ACTIVITY_PEAK_Y = 0.88
-Y_MIN = -len(LANES) * LANE_H
+Y_MIN = -len(LANES) * LANE_H  # without signal lanes (see TimelineWidget.y_min)
+#: height the widget asks for per signal lane, on top of its base height
+SIGNAL_LANE_PX = 16
 Y_MAX = 1.04
 KIND_NAMES = {
     "click": "Click",
@@ -161,6 +166,8 @@ class TimelineWidget(QWidget):
         self._scrub_timer.setSingleShot(True)
         self._scrub_timer.timeout.connect(self._flush_scrub)
         self._idle_labels: list[pg.TextItem] = []
+        self._findings: list[dict] = []
+        self._signal_kinds: list[str] = []  # signal lanes shown, in SIGNAL_KINDS order
         self._build()
         self._apply_colors()
         subs = [
@@ -187,22 +194,23 @@ class TimelineWidget(QWidget):
         pi.layout.setContentsMargins(2, 6, 10, 2)
         left = pi.getAxis("left")
         self._set_left_ticks(0)
-        left.setWidth(64)
+        left.setWidth(72)  # "Error click", "Quick back": the signal lanes' titles
         left.setStyle(tickLength=0, tickTextOffset=8)
         self._axis.setStyle(tickLength=-5, tickTextOffset=4, hideOverlappingLabels=24)
         self._axis.setHeight(26)
         vb = self._vb
         vb.setDefaultPadding(0)
         vb.disableAutoRange()
-        vb.setYRange(Y_MIN, Y_MAX, padding=0)
-        vb.setLimits(yMin=Y_MIN, yMax=Y_MAX)
+        vb.setLimits(yMin=-100, yMax=Y_MAX)
 
         self._inactive = pg.BarGraphItem(x0=np.zeros(0), x1=np.zeros(0), y0=Y_MIN, y1=Y_MAX)
         self._inactive.setZValue(-20)
         self._range = pg.LinearRegionItem(values=(0, 0), movable=False)
         self._range.setZValue(-15)
         self._range.setVisible(False)
-        self._lane_lines = [pg.InfiniteLine(pos=-i * LANE_H, angle=0, movable=False) for i in range(len(LANES) + 1)]
+        self._lane_lines = [
+            pg.InfiniteLine(pos=-i * LANE_H, angle=0, movable=False) for i in range(len(LANES) + len(ss.STYLES) + 1)
+        ]
         for line in self._lane_lines:
             line.setZValue(-10)
         self._activity = pg.PlotDataItem(np.zeros(1), np.zeros(0), stepMode="center", fillLevel=0, antialias=False)
@@ -214,6 +222,17 @@ class TimelineWidget(QWidget):
             item.setZValue(10 + (2 if kind in ("rage_click", "error_click", "dead_click") else 0))
             item.sigClicked.connect(self._on_marker_clicked)
             self._scatter[kind] = item
+        # signal lanes: a bar per burst (first to last click) under a symbol at its start
+        self._sig_scatter: dict[str, pg.ScatterPlotItem] = {}
+        self._sig_spans: dict[str, pg.PlotDataItem] = {}
+        for kind, st in ss.STYLES.items():
+            item = pg.ScatterPlotItem(symbol=st.symbol, size=12, hoverable=True, hoverSize=16, tip=None, antialias=True)
+            item.setZValue(12)
+            item.sigClicked.connect(self._on_marker_clicked)
+            self._sig_scatter[kind] = item
+            span = pg.PlotDataItem(connect="pairs")
+            span.setZValue(11)
+            self._sig_spans[kind] = span
         self._playhead = pg.InfiniteLine(pos=0, angle=90, movable=True)
         self._playhead.addMarker("v", position=1.0, size=12)
         self._playhead.setZValue(50)
@@ -221,13 +240,15 @@ class TimelineWidget(QWidget):
         self._playhead.sigDragged.connect(self._on_playhead_dragged)
         self._playhead.sigPositionChangeFinished.connect(self._on_playhead_released)
 
-        for item in (self._inactive, self._range, *self._lane_lines, self._activity, self._pages, *self._scatter.values(), self._playhead):
+        for item in (self._inactive, self._range, *self._lane_lines, self._activity, self._pages, *self._scatter.values(),
+                     *self._sig_spans.values(), *self._sig_scatter.values(), self._playhead):
             self._plot.addItem(item, ignoreBounds=True)
         # The playhead moves on every seek and tick; the layers under it do not.
         # Cache them as device pixmaps so a playhead move repaints a thin strip
         # by blitting, instead of redrawing thousands of markers (an hour-long
         # session has ~6,000 markers: ~100 ms per repaint without the cache).
-        cached = [self._inactive, self._activity.curve, self._pages.curve, *self._scatter.values()]
+        cached = [self._inactive, self._activity.curve, self._pages.curve, *self._scatter.values(),
+                  *(s.curve for s in self._sig_spans.values()), *self._sig_scatter.values()]
         for item in cached:
             item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._plot.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
@@ -236,17 +257,43 @@ class TimelineWidget(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self._plot)
         self.setMinimumHeight(120)
+        self._peak = 0
+        self._apply_lanes()
+
+    def _lane_titles(self) -> list[str]:
+        return [t for t, _k in LANES] + [ss.style(k).lane for k in self._signal_kinds]
+
+    @property
+    def y_min(self) -> float:
+        """Bottom of the last lane (signal lanes included)."""
+        return -len(self._lane_titles()) * LANE_H
 
     def _set_left_ticks(self, peak: int) -> None:
         """Lane titles, plus the activity scale: the peak's events per second at its height."""
-        ticks = [(0.32, "Activity"), *((_lane_center(i), t) for i, (t, _k) in enumerate(LANES))]
+        self._peak = peak
+        ticks = [(0.32, "Activity"), *((_lane_center(i), t) for i, t in enumerate(self._lane_titles()))]
         if peak:
             ticks.insert(0, (ACTIVITY_PEAK_Y, f"{peak}/s"))
         self._plot.getPlotItem().getAxis("left").setTicks([ticks, []])
 
+    def _apply_lanes(self) -> None:
+        """Y extent, separators and titles for the lanes shown (after signals change)."""
+        n = len(self._lane_titles())
+        y_min = self.y_min
+        self._vb.setLimits(yMin=y_min, yMax=Y_MAX)
+        self._vb.setYRange(y_min, Y_MAX, padding=0)
+        for i, line in enumerate(self._lane_lines):
+            line.setVisible(i <= n)
+        self._set_left_ticks(self._peak)
+        spans = np.asarray(self._timeline.inactive_spans, dtype=float).reshape(-1, 2)
+        self._inactive.setOpts(x0=spans[:, 0], x1=spans[:, 1], y0=y_min, y1=Y_MAX)
+        pages = np.asarray(self._timeline.page_times, dtype=float)
+        self._pages.setData(np.repeat(pages, 2), np.tile([y_min, 1.0], pages.size))
+        self.updateGeometry()
+
     def sizeHint(self):  # noqa: N802 - Qt API
         s = super().sizeHint()
-        s.setHeight(170)
+        s.setHeight(170 + SIGNAL_LANE_PX * len(self._signal_kinds))
         return s
 
     # ---- public API ----------------------------------------------------------------------
@@ -279,11 +326,8 @@ class TimelineWidget(QWidget):
         self._activity.setData(edges if counts.size else np.zeros(1), counts / peak * ACTIVITY_PEAK_Y)
 
         spans = np.asarray(timeline.inactive_spans, dtype=float).reshape(-1, 2)
-        self._inactive.setOpts(x0=spans[:, 0], x1=spans[:, 1], y0=Y_MIN, y1=Y_MAX)
         self._update_idle_labels(spans)
-
-        pages = np.asarray(timeline.page_times, dtype=float)
-        self._pages.setData(np.repeat(pages, 2), np.tile([Y_MIN, 1.0], pages.size))
+        self._apply_lanes()  # signal lanes stay: the player sets them per session (set_signals)
 
         by_kind: dict[str, list[Marker]] = {k: [] for k in SYMBOLS}
         for m in timeline.markers:
@@ -291,10 +335,11 @@ class TimelineWidget(QWidget):
         for kind, item in self._scatter.items():
             ms = by_kind.get(kind, [])
             item.setData(x=[m.t for m in ms], y=[_lane_center(_LANE_OF[kind])] * len(ms), data=ms)
-        self._lane_index = []
-        for _title, kinds in LANES:
+        self._lane_index = self._lane_index[: len(LANES)] + [(np.zeros(0), [])] * max(0, len(LANES) - len(self._lane_index))
+        for i, (_title, kinds) in enumerate(LANES):
             ms = sorted((m for k in kinds for m in by_kind.get(k, [])), key=lambda m: m.t)
-            self._lane_index.append((np.asarray([m.t for m in ms], dtype=float), ms))
+            self._lane_index[i] = (np.asarray([m.t for m in ms], dtype=float), ms)
+        self._lane_index[len(LANES):] = self._signal_lane_index()
 
         pad = dur * 0.01
         self._playhead.setBounds((0, dur))
@@ -304,6 +349,47 @@ class TimelineWidget(QWidget):
         self._on_state_time_changed(self._state.time)
         self._on_state_range_changed(self._state.range_in, self._state.range_out)
         self._on_state_skip_changed(self._state.skip_inactivity)
+
+    def set_signals(self, findings: list[dict]) -> None:
+        """The open session's frustration signals (``store.signals.session_findings`` rows:
+        kind, t_ms, end_ms, rule, evidence, selector...): a lane per kind present."""
+        self._findings = sorted(findings, key=lambda f: (int(f.get("t_ms") or 0)))
+        present = {f.get("kind") for f in self._findings}
+        self._signal_kinds = [k for k in ss.STYLES if k in present]
+        self._fill_signal_lanes()
+        self._apply_lanes()
+
+    def signal_lanes(self) -> list[str]:
+        """The signal kinds that have a lane, top to bottom."""
+        return list(self._signal_kinds)
+
+    def signal_markers(self, kind: str) -> list[float]:
+        """Times (ms) of the markers drawn in ``kind``'s lane (tests, previews)."""
+        return [float(x) for x in self._sig_scatter[kind].getData()[0]]
+
+    def lane_center(self, title_or_kind: str) -> float:
+        """Y of a lane by its title ("Clicks") or signal kind ("rage_click")."""
+        if title_or_kind in self._signal_kinds:
+            return _lane_center(len(LANES) + self._signal_kinds.index(title_or_kind))
+        return _lane_center([t for t, _k in LANES].index(title_or_kind))
+
+    def _fill_signal_lanes(self) -> None:
+        for kind in ss.STYLES:
+            fs = [f for f in self._findings if f.get("kind") == kind]
+            y = _lane_center(len(LANES) + self._signal_kinds.index(kind)) if kind in self._signal_kinds else 0.0
+            markers = [_finding_marker(f) for f in fs]
+            self._sig_scatter[kind].setData(x=[m.t for m in markers], y=[y] * len(markers), data=markers)
+            bars = [(m.t, m.detail["end_ms"]) for m in markers if (m.detail.get("end_ms") or 0) > m.t]
+            xs = np.asarray(bars, dtype=float).reshape(-1)
+            self._sig_spans[kind].setData(xs, np.full(xs.size, y))
+        self._lane_index[len(LANES):] = self._signal_lane_index()
+
+    def _signal_lane_index(self) -> list[tuple[np.ndarray, list[Marker]]]:
+        out = []
+        for kind in self._signal_kinds:
+            ms = [_finding_marker(f) for f in self._findings if f.get("kind") == kind]
+            out.append((np.asarray([m.t for m in ms], dtype=float), ms))
+        return out
 
     def fit(self) -> None:
         """Show the whole session."""
@@ -336,7 +422,7 @@ class TimelineWidget(QWidget):
             if len(near) > 4:
                 lines.append(f"… and {len(near) - 4} more")
             return "\n\n".join(lines)
-        if not (0 <= x <= self._timeline.duration) or not (0 <= y <= Y_MAX):
+        if y < 0 or not (0 <= x <= self._timeline.duration) or not (0 <= y <= Y_MAX):
             return ""
         for s, e in self._timeline.inactive_spans:
             if s <= x <= e:
@@ -443,7 +529,7 @@ class TimelineWidget(QWidget):
         if y >= 0:
             return None
         i = int(-y // LANE_H)
-        return i if 0 <= i < len(LANES) else None
+        return i if 0 <= i < len(self._lane_index) else None
 
     def _markers_near(self, lane: int, x: float) -> list[Marker]:
         times, markers = self._lane_index[lane]
@@ -502,6 +588,15 @@ class TimelineWidget(QWidget):
         self._playhead.setHoverPen(pg.mkPen(c.playhead, width=3))
         for label in self._idle_labels:
             label.setColor(c.foreground)
+        for kind, item in self._sig_scatter.items():
+            col = ss.color(kind, self.palette())
+            item.setPen(pg.mkPen(c.background, width=1))
+            item.setBrush(pg.mkBrush(col))
+            item.opts["hoverPen"] = pg.mkPen(c.foreground, width=1.5)
+            item.opts["hoverBrush"] = pg.mkBrush(col)
+            bar = QColor(col)
+            bar.setAlpha(150)
+            self._sig_spans[kind].setPen(pg.mkPen(bar, width=5))
 
     def _update_idle_labels(self, spans: np.ndarray) -> None:
         """Centred "idle 13 s" captions in the activity band (pooled TextItems)."""
@@ -520,10 +615,17 @@ class TimelineWidget(QWidget):
                 label.setVisible(False)
 
 
+def _finding_marker(f: dict) -> Marker:
+    """A stored finding as a marker of its signal lane (``detail`` is the finding)."""
+    return Marker(int(f.get("t_ms") or 0), str(f.get("kind")), str(f.get("evidence") or ""), f)
+
+
 def _describe(m: Marker) -> str:
+    d = m.detail or {}
+    if "rule" in d and m.kind in ss.STYLES:
+        return ss.describe_finding(dict(d))
     name = KIND_NAMES.get(m.kind, m.kind.replace("_", " ").capitalize())
     head = f"{name} · {clock(m.t)}"
-    d = m.detail or {}
     if m.kind == "navigation":
         return f"{head}\n{d.get('url') or m.label}"
     if m.kind in ("click", "tap"):

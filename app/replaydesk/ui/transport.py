@@ -42,6 +42,8 @@ class PlaybackAction(StrEnum):
     NEXT_EVENT = "playback.next_event"
     PREV_PAGE = "playback.prev_page"
     NEXT_PAGE = "playback.next_page"
+    PREV_SIGNAL = "playback.prev_signal"
+    NEXT_SIGNAL = "playback.next_signal"
     SLOWER = "playback.slower"
     FASTER = "playback.faster"
     START = "playback.start"
@@ -69,6 +71,9 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec(PlaybackAction.NEXT_EVENT, "Next event", ("Shift+Right",), PlaybackState.next_event),
     ActionSpec(PlaybackAction.PREV_PAGE, "Previous page", ("Alt+Left",), PlaybackState.prev_page),
     ActionSpec(PlaybackAction.NEXT_PAGE, "Next page", ("Alt+Right",), PlaybackState.next_page),
+    # N: bare, so it stays with the player (the session list keeps N for type-to-find)
+    ActionSpec(PlaybackAction.PREV_SIGNAL, "Previous signal", ("Shift+N",), PlaybackState.prev_signal),
+    ActionSpec(PlaybackAction.NEXT_SIGNAL, "Next signal", ("N",), PlaybackState.next_signal),
     ActionSpec(PlaybackAction.SLOWER, "Slower", ("Down",), PlaybackState.speed_down),
     ActionSpec(PlaybackAction.FASTER, "Faster", ("Up",), PlaybackState.speed_up),
     ActionSpec(PlaybackAction.START, "Go to start", ("Home",), PlaybackState.go_to_start),
@@ -124,6 +129,10 @@ def playback_actions(
         a.setAutoRepeat(spec.id not in (PlaybackAction.PLAY_PAUSE, PlaybackAction.RANGE_IN, PlaybackAction.RANGE_OUT))
         a.triggered.connect(lambda _checked=False, run=spec.run: run(state))
         actions.append(a)
+        if spec.id in (PlaybackAction.PREV_SIGNAL, PlaybackAction.NEXT_SIGNAL):
+            a.setEnabled(bool(state.signal_times))
+            off = state.connect("signals_changed", lambda times, a=a: a.setEnabled(bool(times)))
+            a.destroyed.connect(lambda *_a, off=off: off())
         if spec.id is PlaybackAction.SKIP_INACTIVITY:
             a.setCheckable(True)
             a.setChecked(state.skip_inactivity)
@@ -159,6 +168,8 @@ class TransportBar(QWidget):
         self.play_button = button("playPause", QStyle.StandardPixmap.SP_MediaPlay, PlaybackAction.PLAY_PAUSE)
         self.next_event_button = button("nextEvent", QStyle.StandardPixmap.SP_MediaSeekForward, PlaybackAction.NEXT_EVENT)
         self.next_page_button = button("nextPage", QStyle.StandardPixmap.SP_MediaSkipForward, PlaybackAction.NEXT_PAGE)
+        self.prev_signal_button = signal_button(self, "prevSignal", "◂!", PlaybackAction.PREV_SIGNAL, state)
+        self.next_signal_button = signal_button(self, "nextSignal", "!▸", PlaybackAction.NEXT_SIGNAL, state)
         self.play_button.setAutoRaise(False)
         self.play_button.setIconSize(self.play_button.iconSize() * 1.25)
         self._apply_icons()
@@ -211,6 +222,9 @@ class TransportBar(QWidget):
         lay.setSpacing(2)
         for b in (self.prev_page_button, self.prev_event_button, self.play_button, self.next_event_button, self.next_page_button):
             lay.addWidget(b)
+        lay.addSpacing(6)
+        lay.addWidget(self.prev_signal_button)
+        lay.addWidget(self.next_signal_button)
         lay.addSpacing(12)
         lay.addWidget(self.time_label)
         lay.addSpacing(12)
@@ -239,6 +253,7 @@ class TransportBar(QWidget):
             state.connect("skip_inactivity_changed", self._on_state_skip_changed),
             state.connect("range_changed", self._on_state_range_changed),
             state.connect("session_changed", self._on_state_session_changed),
+            state.connect("signals_changed", self._on_state_signals_changed),
         ]
         self._subs = subs
         self.destroyed.connect(lambda *_a, subs=subs: [d() for d in subs])
@@ -249,10 +264,12 @@ class TransportBar(QWidget):
             return
         self._compact = on
         self.speed_label.setVisible(not on)
-        # page steps and skipping stay on their shortcuts and in the Playback menu
+        # page and signal steps and skipping stay on their shortcuts and in the Playback menu
         self.prev_page_button.setVisible(not on)
         self.next_page_button.setVisible(not on)
         self.skip_box.setVisible(not on)
+        self.prev_signal_button.setVisible(not on)
+        self.next_signal_button.setVisible(not on)
         lay = self.layout()
         lay.setSpacing(0 if on else 2)
 
@@ -298,6 +315,15 @@ class TransportBar(QWidget):
         self._on_state_speed_changed(s.speed)
         self._on_state_skip_changed(s.skip_inactivity)
         self._on_state_range_changed(s.range_in, s.range_out)
+        self._on_state_signals_changed(s.signal_times)
+
+    def _on_state_signals_changed(self, times) -> None:
+        n = len(times)
+        for b in (self.prev_signal_button, self.next_signal_button):
+            b.setEnabled(bool(n) and self._state.duration > 0)
+        what = f"{n} frustration signal{'s' if n != 1 else ''} in this session" if n else "no frustration signals in this session"
+        self.prev_signal_button.setToolTip(f"{tooltip(PlaybackAction.PREV_SIGNAL)}: {what}")
+        self.next_signal_button.setToolTip(f"{tooltip(PlaybackAction.NEXT_SIGNAL)}: {what}")
 
     def _on_state_time_changed(self, t: float) -> None:
         self.time_label.setText(f"{clock(t)} / {clock(self._state.duration)}")
@@ -353,6 +379,22 @@ class TransportBar(QWidget):
         speed = self.speed_box.itemData(index)
         if speed is not None:
             self._state.set_speed(float(speed))
+
+
+def signal_button(parent: QWidget, name: str, text: str, action_id: PlaybackAction, state: PlaybackState) -> QToolButton:
+    """A text button for previous/next signal (no standard media icon says "signal")."""
+    b = QToolButton(parent)
+    b.setObjectName(name)
+    b.setText(text)
+    b.setAutoRaise(True)
+    b.setToolTip(tooltip(action_id))
+    b.setAccessibleName(_SPEC[action_id].text)
+    b.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+    f = QFont(b.font())
+    f.setBold(True)
+    b.setFont(f)
+    b.clicked.connect(lambda _c=False, run=_SPEC[action_id].run: run(state))
+    return b
 
 
 def _tinted(icon: QIcon, color: QColor, size: QSize) -> QIcon:

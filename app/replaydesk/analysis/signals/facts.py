@@ -55,6 +55,12 @@ _RESPONSE_SOURCES = frozenset((
 ))
 _RESPONSE_TYPES = frozenset((EventType.DOM_CONTENT_LOADED, EventType.LOAD, EventType.FULL_SNAPSHOT, EventType.META))
 _PRESS = frozenset((MouseInteraction.MOUSE_DOWN, MouseInteraction.TOUCH_START))
+# plain ints for the per-event comparisons (an enum member is a global and an attribute lookup)
+_INCREMENTAL, _META, _FULL_SNAPSHOT, _PLUGIN = (int(x) for x in (
+    EventType.INCREMENTAL, EventType.META, EventType.FULL_SNAPSHOT, EventType.PLUGIN))
+_DOM_CONTENT_LOADED, _LOAD, _MUTATION = int(EventType.DOM_CONTENT_LOADED), int(EventType.LOAD), int(Source.MUTATION)
+_TS_LIMIT = 10 ** 15
+_NUM = (int, float)
 
 
 @dataclass
@@ -226,34 +232,50 @@ class FactsCollector:
         self._path = 0.0
         self._forms: dict[int, dict] = {}
         self._field_labels: dict[int, str] = {}
+        self._page_last: int | None = None
 
     # -- entry points ------------------------------------------------------------------
 
     def feed(self, e: dict, mirror=None) -> None:
-        if not isinstance(e, dict):
+        # The import runs this on every event of every session (issue 11: signals may add
+        # under 25% to the import), so the common cases come first and the per-event work
+        # is a few comparisons: a mutation only notes "the page responded".
+        try:
+            ts = e["timestamp"]
+            typ = e["type"]
+            d = e["data"]
+        except (TypeError, KeyError, IndexError):
             return
-        ts = e.get("timestamp")
-        if isinstance(ts, bool) or not isinstance(ts, (int, float)) or not abs(ts) < 1e15:  # also NaN, inf
+        if ts.__class__ is not int or not -_TS_LIMIT < ts < _TS_LIMIT:
+            if isinstance(ts, bool) or not isinstance(ts, (int, float)) or not abs(ts) < 1e15:  # also NaN, inf
+                return
+            ts = int(ts)
+        t0 = self._t0
+        if t0 is None:
+            t0 = self._t0 = ts
+            self.facts.t0 = t0
+        t = ts - t0
+        if t > self.facts.t1:
+            self.facts.t1 = t
+        if d.__class__ is not dict:
             return
-        if self._t0 is None:
-            self._t0 = int(ts)
-            self.facts.t0 = self._t0
-        t = int(ts) - self._t0
+        if typ == _INCREMENTAL:
+            src = d.get("source")
+            if src == _MUTATION:
+                self._last_response = t
+                if self._open_response:
+                    self._response(t)
+            else:
+                self._incremental(t, ts, d, src, e, mirror)
+            self._page_last = t
+            return
         f = self.facts
-        if t > f.t1:
-            f.t1 = t
-        typ = e.get("type")
-        d = e.get("data")
-        if not isinstance(d, dict):
-            return
-        if typ == EventType.INCREMENTAL:
-            self._incremental(t, e, d, mirror)
-        elif typ == EventType.META:
+        if typ == _META:
             self._leave_page(t, mirror, "navigation")
             href = d.get("href")
             f.pages.append(PageFact(t, href if isinstance(href, str) else "", t))
             self._response(t)
-        elif typ == EventType.FULL_SNAPSHOT:
+        elif typ == _FULL_SNAPSHOT:
             node = d.get("node")
             self._doc_id = node.get("id") if isinstance(node, dict) else None
             self._end_tracks()
@@ -264,14 +286,22 @@ class FactsCollector:
             self._response(t)
         elif typ in _RESPONSE_TYPES:
             self._response(t)
-        elif typ == EventType.PLUGIN:
+        elif typ == _PLUGIN:
             msg = console_message(e, max_text=300)
             if msg is not None:
                 self._console(t, msg)
-        if f.pages and typ not in (EventType.DOM_CONTENT_LOADED, EventType.LOAD):
-            f.pages[-1].t_last = t  # (0 and 1 already belong to the next page load)
+        if typ != _DOM_CONTENT_LOADED and typ != _LOAD:
+            self._page_last = t  # (0 and 1 already belong to the next page load)
+
+    def _flush_page_last(self) -> None:
+        """The current page's last event time, kept in ``_page_last`` while feeding (one
+        attribute store an event instead of a list index and two)."""
+        pages = self.facts.pages
+        if pages and self._page_last is not None and self._page_last > pages[-1].t_last:
+            pages[-1].t_last = self._page_last
 
     def finish(self, mirror=None) -> SignalFacts:
+        self._flush_page_last()
         self._leave_page(self.facts.t1, mirror, "end")
         self._end_tracks()
         self.facts.reversals.sort(key=lambda r: r.t)
@@ -279,8 +309,7 @@ class FactsCollector:
 
     # -- per event kind ----------------------------------------------------------------
 
-    def _incremental(self, t: int, e: dict, d: dict, mirror) -> None:
-        src = d.get("source")
+    def _incremental(self, t: int, ts: int, d: dict, src, e: dict, mirror) -> None:
         if src == Source.MOUSE_INTERACTION:
             kind = self._taps.feed(e)
             if kind is not None:
@@ -289,7 +318,7 @@ class FactsCollector:
                 self._last_press = t
             return
         if src == Source.MOUSE_MOVE or src == Source.DRAG:
-            self._positions(e["timestamp"] - self._t0, d.get("positions"))
+            self._positions(ts - self._t0, d.get("positions"))
             return
         if src not in _RESPONSE_SOURCES:
             return
@@ -350,29 +379,37 @@ class FactsCollector:
     def _positions(self, ts: int, positions) -> None:
         if not isinstance(positions, list):
             return
+        # (per pointer sample: locals and inline number checks, the import's hottest loop)
+        path = self._path
         for p in positions:
-            if not isinstance(p, dict):
+            if p.__class__ is not dict:
                 continue
             x, y, off = p.get("x"), p.get("y"), p.get("timeOffset", 0)
-            if not (_finite(x) and _finite(y)):
+            if x.__class__ not in _NUM or y.__class__ not in _NUM or not (-1e9 < x < 1e9 and -1e9 < y < 1e9):
                 continue
-            t = int(ts + (off if _finite(off) else 0))
+            t = int(ts + (off if off.__class__ in _NUM and -1e9 < off < 1e9 else 0))
+            nid = p.get("id")
+            if not isinstance(nid, int):
+                nid = None
             if self._cursor is None:
-                here = (0.0, x, y, p.get("id") if isinstance(p.get("id"), int) else None)
+                here = (0.0, x, y, nid)
                 self._cursor = (_Turns(CURSOR_JITTER_PX, x, t, here), _Turns(CURSOR_JITTER_PX, y, t, here))
                 self._cursor_pos = (x, y)
                 continue
             px, py = self._cursor_pos
-            self._path += ((x - px) ** 2 + (y - py) ** 2) ** 0.5
+            path += ((x - px) ** 2 + (y - py) ** 2) ** 0.5
             self._cursor_pos = (x, y)
-            nid = p.get("id") if isinstance(p.get("id"), int) else None
             ax, ay = self._cursor
-            here = (self._path, x, y, nid)
-            for turn in (ax.step(x, t, here), ay.step(y, t, here)):
-                if turn is not None:
-                    revs = self.facts.reversals
-                    if not revs or revs[-1].t != turn[0]:  # a diagonal turn is one reversal
-                        revs.append(Reversal(turn[0], *turn[2]))
+            here = (path, x, y, nid)
+            tx = ax.step(x, t, here)
+            ty = ay.step(y, t, here)
+            if tx is not None or ty is not None:
+                for turn in (tx, ty):
+                    if turn is not None:
+                        revs = self.facts.reversals
+                        if not revs or revs[-1].t != turn[0]:  # a diagonal turn is one reversal
+                            revs.append(Reversal(turn[0], *turn[2]))
+        self._path = path
 
     def _scroll(self, t: int, target, y, mirror) -> None:
         key = target if isinstance(target, int) else None
@@ -429,6 +466,7 @@ class FactsCollector:
         state["clicked"] = False
 
     def _leave_page(self, t: int, mirror, how: str) -> None:
+        self._flush_page_last()
         self._end_tracks()
         if not self._forms:
             return

@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication, QLabel, QSlider, QVBoxLayout, QWidget
 
     from replaydesk.ui.replay.scheme import register_scheme
-    from replaydesk.ui.replay.timeline import plan_frame, sort_events
+    from replaydesk.replay.plan import plan_frame, sort_events
     from replaydesk.ui.replay.view import ReplayView
 
     register_scheme()

@@ -13,7 +13,6 @@ Waiting uses a local event loop with a deadline; nothing is left running afterwa
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop, Qt, QTimer
@@ -21,8 +20,9 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from replaydesk.replay.budgets import clamp_viewport, too_heavy_message
+from replaydesk.ui.qtenv import prepare_qt_environment
 from replaydesk.ui.replay.scheme import register_scheme
-from replaydesk.ui.replay.timeline import FramePlan, plan_frame
+from replaydesk.replay.plan import FramePlan, plan_frame
 from replaydesk.ui.replay.view import ReplayView
 
 log = logging.getLogger(__name__)
@@ -55,10 +55,7 @@ def ensure_application() -> QApplication:
     app = QApplication.instance()
     if app is not None:
         return app
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu")  # software frames, as in the tests
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+    prepare_qt_environment(offscreen=True, software_gl=True)
     register_scheme()
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     _app = QApplication([])

@@ -23,7 +23,7 @@ from PySide6.QtWebEngineCore import (
     QWebEngineUrlSchemeHandler,
 )
 
-from replaydesk.ui.replay.paths import renderer_dir
+from replaydesk.resources import renderer_dir
 
 log = logging.getLogger(__name__)
 

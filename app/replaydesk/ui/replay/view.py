@@ -20,6 +20,7 @@ dropped. A frame over a budget (here or in the page) is still acknowledged, and
 ``frameTooHeavy(reason)`` fires first. A frame not acknowledged within the frame time budget, or a
 renderer process over the memory budget, gets the process killed and a new one started
 (``frameTooHeavy`` fires; ``rendererReady`` fires again once the new page is up).
+* ``highlight_node(id | None)`` – outline a recorded element (over the page, not in it)
 * ``set_zoom("fit" | factor)`` – fit the page to the view (default, never enlarged) or a fixed
   scale (1.0 = 1:1); a page larger than the view scrolls / pans
 """
@@ -43,6 +44,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from replaydesk.formats import deepjson
 from replaydesk.replay import budgets
+from replaydesk.rrweb import EventType, Source
 from replaydesk.ui.replay.bridge import RendererBridge
 from replaydesk.ui.replay.page import ReplayPage
 from replaydesk.ui.replay.profile import ReplayProfile
@@ -205,7 +207,7 @@ class ReplayView(QWidget):
             return
         for e in events:
             d = e.get("data") or {}
-            if e.get("type") == 4 or (e.get("type") == 3 and d.get("source") == 4):
+            if e.get("type") == EventType.META or (e.get("type") == EventType.INCREMENTAL and d.get("source") == Source.VIEWPORT_RESIZE):
                 if d.get("width") and d.get("height"):
                     self._viewport = QSize(*self._clamped(d["width"], d["height"]))
         events, reason = budgets.clip_canvas_commands(events)
@@ -251,6 +253,13 @@ class ReplayView(QWidget):
 
     def clear(self) -> None:
         self._js("rd.clear()")
+
+    def highlight_node(self, node_id: int | None) -> None:
+        """Outline the element with recorded id ``node_id`` (None: remove the outline).
+
+        The box is drawn by the trusted outer page over the content frame, never inside the
+        recorded document, and follows the element on every painted frame until removed."""
+        self._js(f"rd.highlight({_json(int(node_id) if node_id is not None else None)})")
 
     def run_javascript(self, code: str, callback=None) -> None:
         """Run code in the renderer page (trusted outer page only), after it is ready."""

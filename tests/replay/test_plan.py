@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from replaydesk.ui.replay.timeline import plan_frame
+from replaydesk.replay.plan import plan_frame
 
 T0 = 1_000_000
 
