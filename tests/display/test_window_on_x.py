@@ -30,8 +30,10 @@ HERE = Path(__file__).resolve().parent
 DRIVER = HERE / "drive_window.py"
 #: mean absolute difference (0-255, over RGB) between the pane and the render of its
 #: moment: scaling, text anti-aliasing and the pointer overlay stay well under it
-#: (measured 1.3-3.4 at 1600x1000); another page or session is above it (8.5-30)
-MAX_DIFF = 6.0
+#: (measured 1.3-3.4 at 1600x1000, up to 6.2 mid-play on a loaded machine); another page or
+#: session is above it (8.5-30), and the pane must also be twice as close to its own moment
+#: as to what it showed before (below)
+MAX_DIFF = 7.5
 #: a "Loading…" note is flat; a page (even a plain white one with text) is not
 LOADING_MAX_STD = 12.0
 pytestmark = pytest.mark.qt
