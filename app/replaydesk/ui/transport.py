@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QFont, QIcon, QKeySequence, QPainter, QPalette
+from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QIcon, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -181,6 +181,10 @@ class TransportBar(QWidget):
         self.time_label.setFont(mono)
         self.time_label.setToolTip("Current time / duration")
         self.time_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # room for the readout of sessions up to 99 minutes before any session is open, so the
+        # bar's full/compact widths below are measured with it (an empty label measured ~0 and
+        # the full bar was kept where it no longer fitted)
+        self.time_label.setMinimumWidth(QFontMetrics(mono).horizontalAdvance("00:00.0 / 00:00.0") + 4)
 
         self.range_label = QLabel(self)
         self.range_label.setObjectName("rangeLabel")
