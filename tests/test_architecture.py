@@ -73,3 +73,19 @@ def test_bottom_layer_and_signals_import_alone_without_qt():
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr
+
+
+def test_sql_only_in_store_contract_covers_every_other_module():
+    """Only replaydesk.store may import sqlite3: the contract names every other top-level
+    module (the bottom layer's own contract forbids it too), so a new package is covered."""
+    import pkgutil
+
+    import replaydesk
+
+    [c] = [c for c in _contracts() if c["name"].startswith("SQL only in store/")]
+    assert c["type"] == "forbidden" and c["forbidden_modules"] == ["sqlite3"]
+    [bottom] = [c for c in _contracts() if "replaydesk.rrweb" in c.get("source_modules", [])]
+    assert "sqlite3" in bottom["forbidden_modules"]
+    others = {f"replaydesk.{m.name}" for m in pkgutil.iter_modules(replaydesk.__path__)
+              if m.name not in {"store", "rrweb", "work", "__main__"}}
+    assert others <= set(c["source_modules"]), others - set(c["source_modules"])

@@ -113,6 +113,27 @@ def test_render_writes_the_viewport_at_a_moment(tmp_path, corpus):
     assert bad.returncode == 2 and "outside the session" in bad.stderr
 
 
+def test_render_privacy_masks_the_frame(tmp_path, corpus):
+    """``render --privacy mask-text`` draws the same page with its text masked (issue 14)."""
+    db = tmp_path / "s.db"
+    assert run("import", corpus / "ses_894a31ac3a8c", db=db).returncode == 0
+    from tests.ui.fidelity import load_png, within
+
+    frames = {}
+    for mode in ("as-recorded", "mask-text"):
+        out = tmp_path / f"{mode}.png"
+        r = run("render", "ses_894a31ac3a8c", "--at", "24075", "-o", out, "--privacy", mode, db=db)
+        assert r.returncode == 0, r.stderr
+        frames[mode] = load_png(out)
+    truth = load_png(corpus / "ses_894a31ac3a8c" / "truth" / "24075.png")
+    assert within(frames["as-recorded"], truth) > 0.99
+    assert frames["mask-text"].shape == truth.shape
+    assert within(frames["mask-text"], truth) < 0.98  # the text is gone...
+    assert within(frames["mask-text"], truth) > 0.80  # ...the page (boxes, colours, images) is not
+    bad = run("render", "ses_894a31ac3a8c", "--at", "0", "-o", tmp_path / "x.png", "--privacy", "blur", db=db)
+    assert bad.returncode == 2 and "--privacy" in bad.stderr
+
+
 def test_gui_opens_and_imports_the_demo(tmp_path):
     """``replaydesk --demo`` really starts the window and imports in it (offscreen smoke)."""
     import sqlite3

@@ -12,6 +12,10 @@ from pathlib import Path
 
 
 def log_path() -> Path:
+    """``replaydesk.log`` in the platform's log folder: on Linux the user's *state* directory
+    (``$XDG_STATE_HOME/ReplayDesk/log``, by default ``~/.local/state/ReplayDesk/log``), on macOS
+    ``~/Library/Logs/ReplayDesk``, on Windows ``%LOCALAPPDATA%\\ReplayDesk\\ReplayDesk\\Logs``.
+    Rotated at 2 MB, three old files kept."""
     from platformdirs import user_log_dir
 
     return Path(user_log_dir("ReplayDesk", "ReplayDesk")) / "replaydesk.log"

@@ -106,7 +106,7 @@
     }
     if (!node || node.ownerDocument !== doc) {
       const parentSvg = parent.namespaceURI === 'http://www.w3.org/2000/svg' && parent.localName !== 'foreignObject';
-      node = RD.createNode(doc, sn, ctx, parentSvg);
+      node = RD.createNode(doc, sn, ctx, parentSvg, parent);
       if (!node) return true;
       RD.mirror.set(sn.id, node, { type: sn.type, tag: sn.tagName ? String(sn.tagName).toLowerCase() : '', rootId: sn.rootId });
       if (sn.type === 2 && sn.isShadowHost) RD.ensureShadow(node);
@@ -224,7 +224,7 @@
       const n = RD.mirror.get(id);
       if (!n) continue;
       const inStyle = n.parentNode && n.parentNode.localName === 'style';
-      n.textContent = value == null ? '' : inStyle ? S.css(String(value)) : String(value);
+      n.textContent = value == null ? '' : inStyle ? S.css(String(value)) : S.text(value, n.parentNode);
       if (inStyle) RD.markStyleDirty(n.parentNode);
     }
     for (const a of d.attributes || []) applyAttributeMutation(a, ctx);
@@ -266,8 +266,8 @@
         continue;
       }
       if (name === 'value' && el.localName === 'textarea') {
-        el.textContent = v == null ? '' : String(v);
-        el.value = v == null ? '' : String(v);
+        el.textContent = S.inputValue(el, v);
+        el.value = S.inputValue(el, v);
         continue;
       }
       if (name.startsWith('rr_')) {
@@ -300,7 +300,7 @@
       }
       RD.setAttr(el, name, v);
       if ((name === 'width' || name === 'height') && el.localName === 'canvas') ctx.after.push(() => RD.fixCanvasBox(el));
-      if (name === 'value' && el.localName === 'input' && v !== null) el.value = String(v);
+      if (name === 'value' && el.localName === 'input' && v !== null) el.value = S.inputValue(el, v);
       if (name === 'checked' && el.localName === 'input') el.checked = v !== null && v !== false;
       if (name === 'open' && el.localName === 'dialog') ctx.after.push(() => RD.syncDialog(el));
     }
@@ -335,11 +335,11 @@
       if (tag === 'input') {
         const type = (el.getAttribute('type') || 'text').toLowerCase();
         if (type === 'checkbox' || type === 'radio') el.checked = !!isChecked;
-        else if (typeof text === 'string' && type !== 'file') el.value = text;
+        else if (typeof text === 'string' && type !== 'file') el.value = S.inputValue(el, text);
       } else if (tag === 'textarea' || tag === 'select') {
-        if (typeof text === 'string') el.value = text;
+        if (typeof text === 'string') el.value = S.inputValue(el, text);
       } else if (el.isContentEditable && typeof text === 'string') {
-        el.textContent = text;
+        el.textContent = S.inputValue(el, text);
       }
     } catch (e) {}
   }

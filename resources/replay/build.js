@@ -183,6 +183,8 @@
       if (tag === 'textarea' && name === 'value') continue;
       setAttr(el, name, v);
     }
+    // a privacy mode masks by input type, which may come after the value in the recording
+    if (tag === 'input' && typeof attrs.value === 'string' && S.privacyMode() !== 'as-recorded') setAttr(el, 'value', attrs.value);
     applySpecialAttributes(el, sn, attrs, ctx);
   }
 
@@ -194,9 +196,10 @@
       ctx.styleText.set(el, attrs._cssText);
     }
     if (tag === 'textarea' && typeof attrs.value === 'string') {
-      el.textContent = attrs.value;
+      const value = S.inputValue(el, attrs.value);
+      el.textContent = value;
       ctx.after.push(() => {
-        el.value = attrs.value;
+        el.value = value;
       });
     }
     if (attrs.rr_dataURL && typeof attrs.rr_dataURL === 'string') {
@@ -248,8 +251,9 @@
     } catch (e) {}
   };
 
-  /** Create node `sn` (no children) in `doc`. `parentIsSvg` propagates the SVG namespace. */
-  function createNode(doc, sn, ctx, parentIsSvg) {
+  /** Create node `sn` (no children) in `doc`. `parentIsSvg` propagates the SVG namespace;
+   * `parent` (where it will go) decides whether a privacy mode masks a text node. */
+  function createNode(doc, sn, ctx, parentIsSvg, parent) {
     switch (sn.type) {
       case 1:
         try {
@@ -263,7 +267,7 @@
         return el;
       }
       case 3:
-        return doc.createTextNode(sn.textContent == null ? '' : String(sn.textContent));
+        return doc.createTextNode(S.text(sn.textContent, parent));
       case 4:
         return doc.createTextNode('');
       case 5:
@@ -286,7 +290,7 @@
    */
   function buildTree(doc, sn, parent, ctx, mirror, parentIsSvg) {
     if (sn.type === 0) return null; // documents are handled by buildDocument
-    const node = createNode(doc, sn, ctx, parentIsSvg);
+    const node = createNode(doc, sn, ctx, parentIsSvg, parent);
     if (!node) return null;
     mirror.set(sn.id, node, metaOf(sn));
     if (sn.type === 2) {

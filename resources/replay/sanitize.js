@@ -385,6 +385,7 @@
     const tag = el.localName.toLowerCase();
     const svg = isSvg(el);
     if (lname.startsWith('data-rd-')) return rawSet(el, 'data-rd-recorded-' + lname.slice(8), value);
+    if (privacy && (local === 'value' || local === 'placeholder' || local === 'label')) value = privateAttribute(el, local, value);
 
     if (value.length > LIMITS.attributeChars && !(value.length <= LIMITS.dataUrlChars && schemeOf(value) === 'data')) {
       budget.exceed('an attribute value of ' + Math.round(value.length / 1048576) + ' MB');
@@ -623,6 +624,66 @@
     budget.reset();
   }
 
+  // ---------------------------------------------------------------- privacy modes (view time)
+
+  /**
+   * Viewer privacy modes, like PostHog's/Clarity's capture settings but applied while drawing (for
+   * screen sharing): 'as-recorded' (default), 'mask-inputs' (form values, textarea text) and
+   * 'mask-text' (every text node, placeholders and button labels too; implies mask-inputs).
+   * Masking keeps length and spaces (every non-space character becomes '*'), so layout holds.
+   * Style sheet text is never masked (it is CSS, not page text). Set by Qt through
+   * RD.sanitize.setPrivacy; a change applies to what is drawn next (the player re-seeks).
+   */
+  const PRIVACY_MODES = ['as-recorded', 'mask-inputs', 'mask-text'];
+  let privacy = 0;
+  function setPrivacy(mode) {
+    const i = PRIVACY_MODES.indexOf(String(mode));
+    privacy = i < 0 ? 0 : i;
+    return PRIVACY_MODES[privacy];
+  }
+  function privacyMode() {
+    return PRIVACY_MODES[privacy];
+  }
+  function maskText(s) {
+    return String(s).replace(/\S/g, '*');
+  }
+  /** Input types whose value is no text the user typed or sees (kept in every mode). */
+  const VALUE_NOT_TEXT = { checkbox: 1, radio: 1, range: 1, color: 1, file: 1, image: 1, hidden: 1 };
+  /** Input types whose value is a visible label (masked with the text, not with the inputs). */
+  const VALUE_IS_LABEL = { submit: 1, button: 1, reset: 1 };
+  const TEXT_EXEMPT = { style: 1, script: 1 };
+
+  /** Text for a text node under `parent` (an element, fragment or null) in the current mode. */
+  function text(value, parent) {
+    const s = value == null ? '' : String(value);
+    if (!privacy || !s) return s;
+    const pl = parent && parent.localName ? String(parent.localName).toLowerCase() : '';
+    if (TEXT_EXEMPT[pl]) return s;
+    if (privacy === 2 || pl === 'textarea') return maskText(s);
+    return s;
+  }
+
+  /** A form value written to `el` (input, textarea, contenteditable) in the current mode. */
+  function inputValue(el, value) {
+    const s = value == null ? '' : String(value);
+    if (!privacy || !s || !el) return s;
+    const tag = String(el.localName || '').toLowerCase();
+    if (tag === 'select' || tag === 'option') return s; // a selection, not text (option text is masked as text)
+    if (tag === 'input') {
+      const type = String((el.getAttribute && el.getAttribute('type')) || 'text').toLowerCase();
+      if (VALUE_NOT_TEXT[type]) return s;
+      if (VALUE_IS_LABEL[type]) return privacy === 2 ? maskText(s) : s;
+    }
+    return maskText(s);
+  }
+
+  /** Attribute values that show as text: input values, placeholders, option labels. */
+  function privateAttribute(el, local, value) {
+    if (local === 'value') return el.localName === 'input' || el.localName === 'textarea' ? inputValue(el, value) : value;
+    if (privacy === 2 && (local === 'placeholder' || (local === 'label' && el.localName === 'option'))) return maskText(value);
+    return value;
+  }
+
   // ---------------------------------------------------------------- styles
 
   /** Set one recorded (or our own) CSS property on an element or CSSOM declaration. */
@@ -711,5 +772,9 @@
     resetPage,
     writeShell,
     localName: localOf,
+    setPrivacy,
+    privacyMode,
+    text,
+    inputValue,
   });
 })(window);

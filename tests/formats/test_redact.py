@@ -248,3 +248,44 @@ def test_other_corpus_sessions_are_left_alone():
     before = orjson.dumps(evs)
     r = _run(evs)
     assert r.total == 0 and orjson.dumps(evs) == before
+
+
+def _attr_mutation(recs, ts=T0 + 50):
+    return {"type": 3, "data": {"source": 0, "adds": [], "removes": [], "texts": [], "attributes": recs}, "timestamp": ts}
+
+
+def test_attribute_only_mutations_still_reach_fields_after_the_fast_skip():
+    """The fast skip passes over style/class/geometry changes but not a field's new type, name or value."""
+    evs = [
+        _snapshot(_el(10, "input", {"name": "note"}), _el(11, "div", {"class": "x"}), _el(12, "input", {"type": "text"})),
+        _attr_mutation([{"id": 11, "attributes": {"style": {"color": "red"}}}, {"id": 10, "attributes": {"class": "y"}}]),
+        _attr_mutation([{"id": 10, "attributes": {"type": "password"}}, {"id": 12, "attributes": {"name": "cvc", "value": "123"}}]),
+        _input(10, "secret", ts=T0 + 200),
+        _attr_mutation([{"id": 11, "attributes": {"title": CARD}}], ts=T0 + 300),
+    ]
+    r = _run(evs)
+    assert evs[2]["data"]["attributes"][1]["attributes"]["value"] == "***"
+    assert evs[3]["data"]["text"] == "******"
+    assert evs[4]["data"]["attributes"][0]["attributes"]["title"] == mask(CARD)
+    assert evs[1]["data"]["attributes"][0]["attributes"] == {"style": {"color": "red"}}
+    assert r.counts["password"] == 1 and r.counts["field-name"] == 1 and r.counts["luhn"] == 1
+
+
+def test_malformed_nodes_are_skipped_not_fatal():
+    """Recordings are untrusted: a non-object node, a list as tag name or missing keys do not stop
+    redaction of the rest of the page."""
+    odd = [
+        "not a node",
+        {"type": 2, "id": 20, "tagName": ["input"], "attributes": {"value": CARD}, "childNodes": []},
+        {"type": 3, "id": 21},
+        {"type": 2, "id": 22, "tagName": "p", "childNodes": [_text(23, "card " + CARD)]},
+    ]
+    evs = [_snapshot(*odd, _el(24, "input", {"type": "password", "value": "hunter22"})),
+           {"type": 3, "timestamp": T0 + 60, "data": {"source": 0, "texts": [], "attributes": [], "removes": [],
+            "adds": [{"parentId": 3, "nextId": None, "node": {"type": 2, "id": 30, "tagName": {"x": 1}, "attributes": {}}}]}}]
+    r = _run(evs)
+    body = evs[0]["data"]["node"]["childNodes"][0]["childNodes"][0]["childNodes"]
+    assert body[1]["attributes"]["value"] == mask(CARD)  # scanned as a plain attribute
+    assert body[3]["childNodes"][0]["textContent"] == "card " + mask(CARD)
+    assert body[4]["attributes"]["value"] == "********"
+    assert r.counts["password"] == 1

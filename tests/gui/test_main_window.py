@@ -306,12 +306,12 @@ def test_reopening_a_session_reads_its_index_and_views_from_the_store(qtbot, win
     opening it again replays nothing: both come from the store, and show the same."""
     import gc
 
-    import replaydesk.ui.player as player_mod
+    import replaydesk.analysis.indexing as indexing_mod  # the player's jobs (index_session...)
 
     calls = []
     for name in ("build_views", "build_session_checkpoints"):
-        real = getattr(player_mod, name)
-        monkeypatch.setattr(player_mod, name, lambda *a, _real=real, _n=name, **k: (calls.append(_n), _real(*a, **k))[1])
+        real = getattr(indexing_mod, name)
+        monkeypatch.setattr(indexing_mod, name, lambda *a, _real=real, _n=name, **k: (calls.append(_n), _real(*a, **k))[1])
     with qtbot.waitSignal(window.player.sessionLoaded, timeout=60_000):  # the import selects one
         import_demo_via_menu(qtbot, window, monkeypatch)
     sid, other = [s for s in ("ses_ac59c861b05d", "ses_46d365862838", "ses_894a31ac3a8c") if s != window.player.session_id][:2]
@@ -393,7 +393,8 @@ def test_opening_and_switching_sessions_paint_the_right_page_never_the_previous(
     p = window.player
     open_session(qtbot, window, "ses_46d365862838")
     seek_and_wait(qtbot, window, 22_528)
-    desktop = to_array(wait_settled_grab(qtbot, p.view))
+    # the 22.5 s frame as shown (a settled grab alone can still be the 0 ms frame offscreen)
+    desktop = wait_shows(qtbot, p.view, reference(p.db, "ses_46d365862838", 22_528), at_least=0.95)
     with qtbot.waitSignal(p.framePainted, timeout=15_000, check_params_cb=lambda t: t == 0):
         assert window.sessions.select_session("ses_894a31ac3a8c")
         assert not p.showing_page  # "Loading…" covers the view until the new page is painted
@@ -416,7 +417,7 @@ def test_home_then_play_paints_from_the_start(qtbot, window, monkeypatch, refere
     p, s = window.player, window.player.state
     open_session(qtbot, window, "ses_46d365862838")
     seek_and_wait(qtbot, window, 20_000)
-    late = to_array(wait_settled_grab(qtbot, p.view))
+    late = wait_shows(qtbot, p.view, reference(p.db, "ses_46d365862838", 20_000), at_least=0.95)
     with qtbot.waitSignal(p.framePainted, timeout=15_000, check_params_cb=lambda t: t == 0):
         s.go_to_start()
     s.set_speed(2.0)

@@ -303,11 +303,11 @@ def timeline_for_session(db, session_id: str, check: Callable[[], None] | None =
     ``check`` (e.g. :meth:`replaydesk.work.CancelToken.check`) is called every few thousand
     events and raises :class:`replaydesk.work.Cancelled` to stop, like ``build_views``.
     """
-    from replaydesk.store import iter_events
+    from replaydesk.store import connection_of, iter_events
+    from replaydesk.store.queries import session_exists
 
-    conn = db.conn if hasattr(db, "conn") else db
-    row = conn.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone()
-    if row is None:
+    conn = connection_of(db)
+    if not session_exists(conn, session_id):
         return None
     events = iter_events(conn, session_id)
     if check is not None:

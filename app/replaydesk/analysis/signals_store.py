@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import logging
 
-from ..store import iter_events
+from ..store import connection_of, iter_events
 from ..store import signals as store
 from ..store.checkpoints_table import session_content_hash
 from ..store.db import write_transaction
@@ -126,7 +126,7 @@ class MirrorSignals:
         """Store the attributed facts, findings and click names if the session still has
         ``content_hash``; ``mirror``: the scan's final mirror (forms still on the page)."""
         facts = self._collector.finish(mirror)
-        conn = getattr(db, "conn", db)
+        conn = connection_of(db)
         with write_transaction(conn, "rd_mirror_signals"):
             if session_content_hash(conn, session_id) != content_hash:
                 return False
@@ -140,7 +140,7 @@ def attribute_session(db, session_id: str, *, settings: SignalSettings | None = 
     (see :class:`MirrorSignals`). False if the session is gone or changed meanwhile."""
     from ..replay import Mirror
 
-    conn = getattr(db, "conn", db)
+    conn = connection_of(db)
     content_hash = session_content_hash(conn, session_id)
     if content_hash is None:
         return False
@@ -184,7 +184,7 @@ def rebuild_stale_facts(db, settings: SignalSettings, *, cancel: CancelToken | N
                         progress: ProgressFn | None = None) -> int:
     """Rebuild (mirror-less, from the stored events) the facts of sessions that have none
     or facts of another version or content. Each session commits on its own."""
-    conn = getattr(db, "conn", db)
+    conn = connection_of(db)
     todo = store.stale_fact_sessions(conn, FACTS_KEY)
     for i, sid in enumerate(todo):
         if cancel is not None:
@@ -211,11 +211,9 @@ def recompute_signals(db, settings: SignalSettings, cancel: CancelToken | None =
     the store's. The rewrite is one write transaction: cancelled (``Cancelled`` raised) or
     failed, the store keeps the previous findings and settings. Returns the sessions
     recomputed. The single writer's job (the GUI runs it on its write worker)."""
-    conn = getattr(db, "conn", db)
+    conn = connection_of(db)
     rebuild_stale_facts(conn, settings, cancel=cancel)
-    ids = [r[0] for r in conn.execute(
-        "SELECT f.session_id FROM signal_facts f JOIN sessions s ON s.id = f.session_id"
-        " WHERE f.version = ? AND f.content_hash = s.content_hash ORDER BY s.rowid", (FACTS_KEY,))]
+    ids = store.current_fact_sessions(conn, FACTS_KEY)
     total = len(ids)
     done = 0
     with write_transaction(conn, "rd_recompute"):
@@ -229,7 +227,7 @@ def recompute_signals(db, settings: SignalSettings, cancel: CancelToken | None =
                     facts = decode_facts(blob)
                 except ValueError:
                     log.warning("unreadable signal facts of %s: findings cleared until rebuilt", sid)
-                    conn.execute("DELETE FROM signal_facts WHERE session_id = ?", (sid,))
+                    store.delete_facts(conn, sid)
                     rows.append((sid, []))
                     continue
                 rows.append((sid, finding_rows(facts, detect(facts, settings))))

@@ -9,16 +9,25 @@ usage. Tracebacks go to the log file only.
 from __future__ import annotations
 
 import argparse
-import sqlite3
+import logging
+import shlex
 import sys
 
+from .. import __version__
 from ..logsetup import setup_logging
+from ..store import StoreCorrupt
+from ..state.privacy import DEFAULT_PRIVACY_MODE, PRIVACY_MODES
 from . import commands
+from . import insights_commands
+
+log = logging.getLogger("replaydesk.cli")
 
 SUBCOMMANDS = {
     "import": commands.cmd_import,
     "sessions": commands.cmd_sessions,
     "info": commands.cmd_info,
+    "heatmap": insights_commands.cmd_heatmap,
+    "pages": insights_commands.cmd_pages,
     "render": commands.cmd_render,
     "insights": commands.cmd_insights,
     "prune": commands.cmd_prune,
@@ -33,7 +42,7 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-USAGE = """replaydesk [--demo] [--db FILE] [--verbose] [ARCHIVE ...]
+USAGE = """replaydesk [--demo] [--db FILE] [--verbose] [--version] [ARCHIVE ...]
        replaydesk {import,sessions,info,render,prune,forget,insights} [-h] ..."""
 
 WINDOW_HELP = """the window:
@@ -53,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Open, replay and analyse rrweb session recordings on your machine.",
     )
     p.add_argument("--verbose", action="store_true", help="also log to the terminal")
+    p.add_argument("--version", action="version", version=f"replaydesk {__version__}")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
     def db_arg(sp):
@@ -98,6 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("-o", "--output", required=True, metavar="FILE", help="PNG file to write")
     db_arg(sp)
     sp.add_argument("--web-assets", action="store_true", help="let the page load http(s) assets (off: nothing leaves this machine)")
+    sp.add_argument("--privacy", choices=PRIVACY_MODES, default=DEFAULT_PRIVACY_MODE,
+                    help="mask form inputs or all page text in the frame (default: as recorded)")
 
     sp = sub.add_parser("insights", help="frustration signals found in sessions (rage, dead and error clicks...)")
     sp.add_argument("session_ids", nargs="*", metavar="SESSION_ID", help="sessions to show (default: all)")
@@ -110,18 +122,33 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--measure", action="store_true",
                     help="also measure the clicked elements' boxes in the renderer (implies --attribute)")
 
+    insights_commands.add_parsers(sub, db_arg)
+
     sp = sub.add_parser("info", help="show one session with its pages, clicks and errors")
     sp.add_argument("session_id", metavar="SESSION_ID")
     db_arg(sp)
     sp.add_argument("--json", action="store_true")
+    _verbose_everywhere(sub)
     return p
+
+
+def _verbose_everywhere(sub) -> None:
+    """``replaydesk COMMAND --verbose``: every subcommand (also ones added later) takes the flag
+    after its name. SUPPRESS keeps a subparser's default from overwriting ``replaydesk --verbose
+    COMMAND``; logging itself is set up from argv before parsing (see :func:`main`)."""
+    for sp in dict.fromkeys(sub.choices.values()):
+        if not any("--verbose" in a.option_strings for a in sp._actions):
+            sp.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS,
+                            help="also log to the terminal")
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     setup_logging("--verbose" in argv)
+    # the first line of every run in the log: which version ran which command (bug reports)
+    log.info("replaydesk %s (Python %s): %s", __version__, sys.version.split()[0], shlex.join(["replaydesk", *argv]))
     first = next((a for a in argv if a != "--verbose"), None)
-    if first not in SUBCOMMANDS and first not in ("-h", "--help"):
+    if first not in SUBCOMMANDS and first not in ("-h", "--help", "--version"):
         return _run_default(argv)
     args = build_parser().parse_args(argv)
     try:
@@ -132,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     except commands.UserError as exc:
         print(f"replaydesk: {exc}", file=sys.stderr)
         return 2
-    except sqlite3.DatabaseError as exc:
+    except StoreCorrupt as exc:
         print(f"replaydesk: the store cannot be used: {exc}", file=sys.stderr)
         return 2
 
@@ -149,13 +176,14 @@ def _run_default(argv: list[str]) -> int:
     p.add_argument("--db", metavar="FILE", help="store file (default: $REPLAYDESK_DB or the user data directory)")
     p.add_argument("--no-crash-dialog", action="store_true", help="report unexpected errors in the log only")
     p.add_argument("--verbose", action="store_true", help="also log to the terminal (Qt and Chromium messages too)")
+    p.add_argument("--version", action="version", version=f"replaydesk {__version__}")
     args = p.parse_args(argv)
     try:
         return commands.run_gui(args)
     except commands.UserError as exc:
         print(f"replaydesk: {exc}", file=sys.stderr)
         return 2
-    except sqlite3.DatabaseError as exc:
+    except StoreCorrupt as exc:
         print(f"replaydesk: the store cannot be used: {exc}", file=sys.stderr)
         return 2
 

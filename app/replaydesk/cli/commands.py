@@ -12,6 +12,7 @@ import orjson
 
 from ..analysis.importing import import_paths
 from ..store import ImportProgress, SessionFilter, list_sessions, open_store, session_info
+from ..store.queries import all_session_ids, session_exists
 from ..store.signals import SIGNAL_KINDS
 from ..store.db import default_db_path
 from ..store.queries import parse_date
@@ -304,7 +305,7 @@ def cmd_insights(args) -> int:
     db = _open(args, must_exist=True)
     ids = args.session_ids or None
     for sid in ids or ():
-        if db.conn.execute("SELECT 1 FROM sessions WHERE id = ?", (sid,)).fetchone() is None:
+        if not session_exists(db, sid):
             raise UserError(f"no session {sid!r} in the store")
     from ..analysis.signals_store import FACTS_KEY, attribute_sessions
 
@@ -349,7 +350,7 @@ def _measure(db, ids) -> None:
     app = QApplication.instance() or QApplication(["replaydesk"])  # noqa: F841 - must outlive the measuring
     from ..ui.replay.measure import measure_sessions
 
-    targets = ids or [r[0] for r in db.conn.execute("SELECT id FROM sessions ORDER BY rowid")]
+    targets = ids or all_session_ids(db)
     measured, unmeasured = measure_sessions(db, targets)
     print(f"measured {measured} click box(es); {unmeasured} click(s) kept with page coordinates only", file=sys.stderr)
 
@@ -374,7 +375,8 @@ def cmd_render(args) -> int:
     from ..ui.replay.headless import RenderError
 
     try:
-        out = render_session_png(db, args.session_id, args.at, args.output, allow_web_assets=args.web_assets)
+        out = render_session_png(db, args.session_id, args.at, args.output, allow_web_assets=args.web_assets,
+                                 privacy=args.privacy)
     except RenderError as exc:  # no page to show, or the renderer gave up: one line, no traceback
         print(f"replaydesk: {exc}", file=sys.stderr)
         return 1

@@ -13,6 +13,8 @@ Qt-free: the player, the headless renderer and the tests share it.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,8 +29,22 @@ class Frame:
     viewport: tuple[int, int]
     href: str
     timestamp: int  # absolute epoch ms of the moment
-    state: dict[str, Any]  # renderer setState payload
+    state: dict[str, Any] | None  # renderer setState payload (None: nothing to restore)
     events: list[dict] = field(default_factory=list)  # synthetic events applied after setState
+    #: the snapshot's scroll offset (a recorded FullSnapshot's ``initialOffset``; mirror frames
+    #: restore scrolls through ``state``)
+    initial_offset: dict | None = None
+    #: events applied right after the snapshot is built, before ``state`` (stylesheet
+    #: definitions recorded before the snapshot's Meta)
+    preludes: list[dict] = field(default_factory=list)
+
+
+def page_start(page_starts: Sequence[int], t: int) -> int:
+    """When the page shown at ``t`` was entered: the latest of the ascending
+    ``page_starts`` at or before ``t`` (``t`` itself when none is). It anchors the
+    page clock and animation phases of a frame (:meth:`ReplayView.show_frame`)."""
+    i = bisect_right(page_starts, t) - 1
+    return page_starts[i] if i >= 0 else t
 
 
 def frame_from_mirror(mirror, t_abs: int, pointer: dict | None = None) -> Frame | None:

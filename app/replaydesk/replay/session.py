@@ -25,12 +25,14 @@ from __future__ import annotations
 
 import bisect
 import gc
-import sqlite3
 import time
 from collections import OrderedDict
 from typing import Callable, Iterator, NamedTuple, Sequence
 
-from ..store.checkpoints_table import StoredCheckpoint, checkpoint_set_info, load_checkpoints, save_checkpoints
+from ..store import StoreBusy, connection_of, read_snapshot
+from ..store.checkpoints_table import (
+    StoredCheckpoint, checkpoint_set_info, has_checkpoints, load_checkpoints, save_checkpoints, session_head, session_span,
+)
 from ..store.chunks import ChunkInfo, SessionChanged, chunk_directory, iter_events_from_index, read_chunk
 from ..work import Cancelled
 from .checkpoints import Checkpoint, CheckpointBuilder, CheckpointPolicy
@@ -70,10 +72,6 @@ def checkpoint_version(policy: CheckpointPolicy = DEFAULT_POLICY) -> str:
             f"k{policy.keyframe_ratio:g}/z{policy.level}")
 
 
-def _conn(db) -> sqlite3.Connection:
-    return getattr(db, "conn", db)
-
-
 class StoreEventSource:
     """:class:`~replaydesk.replay.seek.EventSource` over a session's stored chunks.
 
@@ -90,7 +88,7 @@ class StoreEventSource:
     """
 
     def __init__(self, db, session_id: str, *, content_hash: str | None = None, cache_chunks: int = 2):
-        self.conn = _conn(db)
+        self.conn = connection_of(db)
         self.session_id = session_id
         self.content_hash = content_hash
         self.chunks: list[ChunkInfo] = chunk_directory(self.conn, session_id)
@@ -194,15 +192,12 @@ def build_session_checkpoints(
     t0 = time.perf_counter()
     if cancel is not None and cancel():
         raise Cancelled()
-    conn = _conn(db)
-    own_read = not conn.in_transaction
-    if own_read:
-        conn.execute("BEGIN")  # one read snapshot: the hash and the events belong together
-    try:
-        row = conn.execute("SELECT content_hash, event_count FROM sessions WHERE id = ?", (session_id,)).fetchone()
-        if row is None:
+    conn = connection_of(db)
+    with read_snapshot(conn):  # the hash and the events belong together
+        head = session_head(conn, session_id)
+        if head is None:
             raise SessionNotFound(session_id)
-        content_hash, total = row
+        content_hash, total = head
         builder = CheckpointBuilder(policy)
         feed = builder.feed
         done = 0
@@ -221,9 +216,6 @@ def build_session_checkpoints(
                         progress(done, total)
         finally:
             events.close()  # finalizes the chunk cursor before the read transaction ends
-    finally:
-        if own_read:
-            conn.execute("COMMIT")
     cps = builder.finish()
     if progress is not None:
         progress(done, total)
@@ -231,7 +223,7 @@ def build_session_checkpoints(
     if save:
         try:
             saved = save_checkpoints(conn, session_id, checkpoint_version(policy), content_hash, _to_rows(cps))
-        except sqlite3.OperationalError as exc:  # read-only store, or a writer holding the lock too long
+        except StoreBusy as exc:  # read-only store, or a writer holding the lock too long
             if "readonly" not in str(exc).replace(" ", "").lower() and "locked" not in str(exc).lower():
                 raise
     return BuildResult(cps, saved, content_hash, done, time.perf_counter() - t0)
@@ -251,7 +243,7 @@ class SessionReplay:
 
     def __init__(self, db, session_id: str, checkpoints: Sequence[Checkpoint], *, policy: CheckpointPolicy,
                  status: str, saved: bool = False, build_seconds: float = 0.0, info: tuple | None = None):
-        conn = _conn(db)
+        conn = connection_of(db)
         if info is None:
             info = _session_row(conn, session_id)
         self.conn = conn
@@ -317,13 +309,11 @@ class SessionReplay:
         return self.planner.pointer_at(m, t_abs, lookahead_ms)
 
 
-def _session_row(conn: sqlite3.Connection, session_id: str) -> tuple[int, int, int, str]:
-    row = conn.execute(
-        "SELECT started_at, ended_at, event_count, content_hash FROM sessions WHERE id = ?", (session_id,)
-    ).fetchone()
+def _session_row(conn, session_id: str) -> tuple[int, int, int, str]:
+    row = session_span(conn, session_id)
     if row is None:
         raise SessionNotFound(session_id)
-    return tuple(row)
+    return row
 
 
 def open_session_replay(
@@ -341,14 +331,14 @@ def open_session_replay(
 
     Raises :class:`SessionNotFound` and :class:`~replaydesk.store.Cancelled`.
     """
-    conn = _conn(db)
+    conn = connection_of(db)
     info = _session_row(conn, session_id)
     version = checkpoint_version(policy)
     stored = load_checkpoints(conn, session_id, version, info[3])
     cps = _from_rows(stored) if stored is not None else None
     if cps is not None:
         return SessionReplay(conn, session_id, cps, policy=policy, status="cached", info=info)
-    stale = conn.execute("SELECT 1 FROM checkpoints WHERE session_id = ? LIMIT 1", (session_id,)).fetchone() is not None
+    stale = has_checkpoints(conn, session_id)
     if not build_if_missing:
         return SessionReplay(conn, session_id, [], policy=policy, status="missing", info=info)
     for _ in range(3):
@@ -366,7 +356,7 @@ def ensure_checkpoints(db, session_id: str, *, policy: CheckpointPolicy = DEFAUL
     """Build and store the session's checkpoints unless a current set is stored (for
     the importer's ``on_session`` hook, "built at import"). Returns ``"cached"``,
     ``"built"`` or ``"rebuilt"``."""
-    conn = _conn(db)
+    conn = connection_of(db)
     content_hash = _session_row(conn, session_id)[3]
     have = checkpoint_set_info(conn, session_id)
     if have is not None and have.version == checkpoint_version(policy) and have.content_hash == content_hash:

@@ -44,6 +44,8 @@ class ListState(Observable):
     """Events: ``filter_changed(SessionFilter)``, ``sort_changed(col, desc)``,
     ``saved_changed(names)``."""
 
+    EVENTS = frozenset({"filter_changed", "sort_changed", "saved_changed"})
+
     def __init__(self, flt: SessionFilter | None = None, sort: str = "started_at", descending: bool = True, saved: dict[str, SessionFilter] | None = None):
         super().__init__()
         self.filter = flt or SessionFilter()

@@ -45,6 +45,11 @@ PREV_GRACE_MS = 750
 class PlaybackState(Observable):
     """Transport state of one session; see the module docstring for the events."""
 
+    EVENTS = frozenset({
+        "session_changed", "time_changed", "seek_requested", "playing_changed", "speed_changed",
+        "skip_inactivity_changed", "range_changed", "scrubbing_changed", "signals_changed", "skipped",
+    })
+
     def __init__(
         self,
         duration: float = 0,

@@ -18,12 +18,11 @@ Writing a set is a short write transaction besides the importer's: it waits on
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from typing import NamedTuple
 
 from .chunks import SessionChanged  # noqa: F401 - re-exported: raised while building sets
-from .db import delete_where, write_transaction
+from .db import connection_of, delete_where, write_transaction
 
 
 
@@ -44,18 +43,34 @@ class CheckpointSetInfo(NamedTuple):
     bytes: int
 
 
-def _conn(db) -> sqlite3.Connection:
-    return getattr(db, "conn", db)
-
-
 def session_content_hash(db, session_id: str) -> str | None:
-    row = _conn(db).execute("SELECT content_hash FROM sessions WHERE id = ?", (session_id,)).fetchone()
+    row = connection_of(db).execute("SELECT content_hash FROM sessions WHERE id = ?", (session_id,)).fetchone()
     return row[0] if row else None
+
+
+def session_head(db, session_id: str) -> tuple[str, int] | None:
+    """``(content_hash, event_count)`` of the session, or None when it is not stored."""
+    row = connection_of(db).execute("SELECT content_hash, event_count FROM sessions WHERE id = ?", (session_id,)).fetchone()
+    return tuple(row) if row else None
+
+
+def session_span(db, session_id: str) -> tuple[int, int, int, str] | None:
+    """``(started_at, ended_at, event_count, content_hash)``, or None when it is not stored."""
+    row = connection_of(db).execute(
+        "SELECT started_at, ended_at, event_count, content_hash FROM sessions WHERE id = ?", (session_id,)
+    ).fetchone()
+    return tuple(row) if row else None
+
+
+def has_checkpoints(db, session_id: str) -> bool:
+    """Some checkpoint set (current or stale) is stored for the session."""
+    return connection_of(db).execute(
+        "SELECT 1 FROM checkpoints WHERE session_id = ? LIMIT 1", (session_id,)).fetchone() is not None
 
 
 def checkpoint_set_info(db, session_id: str) -> CheckpointSetInfo | None:
     """Version, content hash, count, keyframe count and bytes of the stored set (None: no set)."""
-    row = _conn(db).execute(
+    row = connection_of(db).execute(
         "SELECT MIN(version), MAX(version), MIN(content_hash), COUNT(*), SUM(is_keyframe), SUM(LENGTH(data))"
         " FROM checkpoints WHERE session_id = ?",
         (session_id,),
@@ -71,7 +86,7 @@ def load_checkpoints(
 ) -> list[StoredCheckpoint] | None:
     """The stored set of ``session_id`` if it is whole, of ``version`` and (when given)
     built from ``content_hash``; otherwise ``None`` (missing or stale: rebuild it)."""
-    rows = _conn(db).execute(
+    rows = connection_of(db).execute(
         "SELECT seq, timestamp, event_index, is_keyframe, keyframe_seq, version, content_hash, data"
         " FROM checkpoints WHERE session_id = ? ORDER BY seq",
         (session_id,),
@@ -105,7 +120,7 @@ def save_checkpoints(
     session no longer exists or no longer has ``content_hash``. Inside a caller's
     transaction a savepoint is used instead of BEGIN/COMMIT.
     """
-    with write_transaction(_conn(db), "rd_checkpoints") as conn:
+    with write_transaction(connection_of(db), "rd_checkpoints") as conn:
         row = conn.execute("SELECT content_hash FROM sessions WHERE id = ?", (session_id,)).fetchone()
         if row is None or row[0] != content_hash:
             return False
@@ -124,5 +139,5 @@ def save_checkpoints(
 def delete_checkpoints(db, session_id: str | None = None, *, keep_version: str | None = None) -> int:
     """Delete the set of ``session_id`` (all sessions when None); with ``keep_version``,
     only sets of other versions (e.g. to reclaim space after a policy change)."""
-    return delete_where(_conn(db), "checkpoints", ("session_id = ?", session_id), ("version != ?", keep_version))
+    return delete_where(connection_of(db), "checkpoints", ("session_id = ?", session_id), ("version != ?", keep_version))
 

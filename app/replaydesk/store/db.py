@@ -91,6 +91,12 @@ def open_store(path: str | os.PathLike | None = None, *, readonly: bool = False)
     return db
 
 
+def connection_of(db) -> sqlite3.Connection:
+    """The raw connection of a ``sqlite_utils.Database`` (or a connection itself):
+    store functions take either."""
+    return getattr(db, "conn", db)
+
+
 @contextmanager
 def write_transaction(conn: sqlite3.Connection, name: str) -> Iterator[sqlite3.Connection]:
     """One short write: ``BEGIN IMMEDIATE`` .. ``COMMIT``, or a savepoint named ``name``

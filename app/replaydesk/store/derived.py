@@ -15,19 +15,14 @@ content, or ``None``:
 
 from __future__ import annotations
 
-import sqlite3
 
-from .db import delete_where, write_transaction
-
-
-def _conn(db) -> sqlite3.Connection:
-    return getattr(db, "conn", db)
+from .db import connection_of, delete_where, write_transaction
 
 
 def load_derived(db, session_id: str, kind: str, version: str, content_hash: str | None = None) -> bytes | None:
     """The stored blob of ``kind`` if it was built by ``version`` from ``content_hash``
     (default: the session's current content hash), else ``None``."""
-    row = _conn(db).execute(
+    row = connection_of(db).execute(
         "SELECT d.version, d.content_hash, d.data, s.content_hash FROM derived d"
         " JOIN sessions s ON s.id = d.session_id WHERE d.session_id = ? AND d.kind = ?",
         (session_id, kind),
@@ -42,7 +37,7 @@ def load_derived(db, session_id: str, kind: str, version: str, content_hash: str
 
 def has_derived(db, session_id: str, kind: str, version: str) -> bool:
     """Whether a current blob of ``kind`` is stored (without reading it)."""
-    row = _conn(db).execute(
+    row = connection_of(db).execute(
         "SELECT 1 FROM derived d JOIN sessions s ON s.id = d.session_id"
         " WHERE d.session_id = ? AND d.kind = ? AND d.version = ? AND d.content_hash = s.content_hash",
         (session_id, kind, version),
@@ -56,7 +51,7 @@ def save_derived(db, session_id: str, kind: str, version: str, content_hash: str
     Returns ``False`` (and writes nothing) when the session is gone or no longer has
     ``content_hash``. Inside a caller's transaction a savepoint is used instead.
     """
-    with write_transaction(_conn(db), "rd_derived") as conn:
+    with write_transaction(connection_of(db), "rd_derived") as conn:
         row = conn.execute("SELECT content_hash FROM sessions WHERE id = ?", (session_id,)).fetchone()
         if row is None or row[0] != content_hash:
             return False
@@ -69,4 +64,4 @@ def save_derived(db, session_id: str, kind: str, version: str, content_hash: str
 
 def delete_derived(db, session_id: str | None = None, kind: str | None = None) -> int:
     """Delete cached blobs (of one session and/or one kind; all when both are None)."""
-    return delete_where(_conn(db), "derived", ("session_id = ?", session_id), ("kind = ?", kind))
+    return delete_where(connection_of(db), "derived", ("session_id = ?", session_id), ("kind = ?", kind))

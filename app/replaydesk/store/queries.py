@@ -15,6 +15,7 @@ import orjson
 from sqlite_utils import Database
 
 from ..formats import deepjson
+from .db import connection_of
 from .signals import SIGNAL_COLUMN, SIGNAL_COLUMNS
 
 #: columns the list can sort by (public name -> SQL expression)
@@ -236,3 +237,39 @@ def parse_date(text: str, *, end: bool = False) -> int:
     except ValueError:
         raise ValueError(f"not a date: {text!r} (use YYYY-MM-DD or an ISO date-time)") from None
     return int(dt.timestamp() * 1000)
+
+
+def session_exists(db, session_id: str) -> bool:
+    return connection_of(db).execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone() is not None
+
+
+def session_rowid(db, session_id: str) -> int | None:
+    """The session's rowid (the list model's key), or None when it is not stored."""
+    row = connection_of(db).execute("SELECT rowid FROM sessions WHERE id = ?", (session_id,)).fetchone()
+    return row[0] if row else None
+
+
+def all_session_ids(db) -> list[str]:
+    """Every stored session id, in import order."""
+    return [r[0] for r in connection_of(db).execute("SELECT id FROM sessions ORDER BY rowid")]
+
+
+def page_starts(db, session_id: str) -> list[int]:
+    """Absolute ms at which each of the session's pages was entered (page order)."""
+    return [r[0] for r in connection_of(db).execute(
+        "SELECT t_enter FROM pages WHERE session_id = ? ORDER BY seq", (session_id,))]
+
+
+def newest_session(db, session_ids: list[str]) -> str | None:
+    """The session of ``session_ids`` that started last (the top row of the default sort)."""
+    conn = connection_of(db)
+    best: tuple[int, str] | None = None
+    for i in range(0, len(session_ids), 500):
+        chunk = session_ids[i : i + 500]
+        row = conn.execute(
+            f"SELECT started_at, id FROM sessions WHERE id IN ({','.join('?' * len(chunk))}) ORDER BY started_at DESC LIMIT 1",
+            chunk,
+        ).fetchone()
+        if row is not None and (best is None or tuple(row) > best):
+            best = (row[0], row[1])
+    return best[1] if best else None

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 
 import orjson
 
-from .db import write_transaction
+from .db import connection_of, write_transaction
 
 SIGNAL_KINDS = (
     "rage_click", "dead_click", "error_click", "quick_back", "excessive_scroll", "thrashed_cursor", "form_abandonment",
@@ -62,10 +62,6 @@ _INSERT_FINDING = (
 _SET_COUNTS = f"UPDATE sessions SET {', '.join(c + ' = ?' for c in SIGNAL_COLUMNS)} WHERE id = ?"
 
 
-def _conn(db) -> sqlite3.Connection:
-    return getattr(db, "conn", db)
-
-
 def counts_of(kinds: Iterable[str]) -> tuple[int, ...]:
     """``sig_*`` values (SIGNAL_COLUMNS order) for findings of these kinds."""
     per = dict.fromkeys(SIGNAL_KINDS, 0)
@@ -92,7 +88,7 @@ def write_session_signals(db, session_id: str, *, findings: list[tuple], facts: 
     a dict or JSON text) and its ``sig_*`` counts; with ``facts``, also its facts blob
     (then ``version`` and ``content_hash`` are required). A savepoint inside a caller's
     transaction, else one short write transaction."""
-    with write_transaction(_conn(db), "rd_signals") as conn:
+    with write_transaction(connection_of(db), "rd_signals") as conn:
         if facts is not None:
             if version is None or content_hash is None:
                 raise ValueError("facts need their version and content hash")
@@ -123,7 +119,7 @@ def iter_facts(db, session_ids: Iterable[str] | None = None, *, version: str | N
                ) -> Iterator[tuple[str, int, str, bool, bytes]]:
     """``(session_id, started_at, version, attributed, blob)`` of stored current facts
     (content hash matching the session; ``version`` given: only that version)."""
-    conn = _conn(db)
+    conn = connection_of(db)
     q = ("SELECT f.session_id, s.started_at, f.version, f.attributed, f.data FROM signal_facts f"
          " JOIN sessions s ON s.id = f.session_id WHERE f.content_hash = s.content_hash")
     args: list = []
@@ -144,11 +140,24 @@ def iter_facts(db, session_ids: Iterable[str] | None = None, *, version: str | N
 
 def load_facts(db, session_id: str) -> tuple[str, bool, bytes] | None:
     """``(version, attributed, blob)`` of the session's current facts, or None."""
-    row = _conn(db).execute(
+    row = connection_of(db).execute(
         "SELECT f.version, f.attributed, f.data FROM signal_facts f JOIN sessions s ON s.id = f.session_id"
         " WHERE f.session_id = ? AND f.content_hash = s.content_hash", (session_id,),
     ).fetchone()
     return None if row is None else (row[0], bool(row[1]), bytes(row[2]))
+
+
+def current_fact_sessions(db, version: str) -> list[str]:
+    """Sessions whose stored facts are of ``version`` and the session's current content
+    (import order)."""
+    return [r[0] for r in connection_of(db).execute(
+        "SELECT f.session_id FROM signal_facts f JOIN sessions s ON s.id = f.session_id"
+        " WHERE f.version = ? AND f.content_hash = s.content_hash ORDER BY s.rowid", (version,))]
+
+
+def delete_facts(db, session_id: str) -> None:
+    """Forget the session's facts (unreadable: rebuilt from its events next time)."""
+    connection_of(db).execute("DELETE FROM signal_facts WHERE session_id = ?", (session_id,))
 
 
 def stale_fact_sessions(db, version: str, *, unattributed: bool = False,
@@ -158,7 +167,7 @@ def stale_fact_sessions(db, version: str, *, unattributed: bool = False,
     q = ("SELECT s.id FROM sessions s LEFT JOIN signal_facts f ON f.session_id = s.id"
          " WHERE (f.session_id IS NULL OR f.version != ? OR f.content_hash != s.content_hash"
          + (" OR f.attributed = 0" if unattributed else "") + ")")
-    conn = _conn(db)
+    conn = connection_of(db)
     if session_ids is None:
         return [r[0] for r in conn.execute(q + " ORDER BY s.rowid", (version,))]
     ids = list(session_ids)
@@ -191,7 +200,7 @@ _FINDING_SELECT = ("SELECT session_id, kind, t_ms, ts, end_ms, count, node_id, s
 def session_findings(db, session_id: str) -> list[dict]:
     """The session's findings in time order: dicts with session_id, kind, t_ms, ts,
     end_ms, count, node_id, selector, target_label, rule, params (dict), evidence."""
-    return _finding_dicts(_conn(db).execute(_FINDING_SELECT + " WHERE session_id = ? ORDER BY t_ms, seq",
+    return _finding_dicts(connection_of(db).execute(_FINDING_SELECT + " WHERE session_id = ? ORDER BY t_ms, seq",
                                             (session_id,)))
 
 
@@ -212,12 +221,12 @@ def findings(db, session_ids: Iterable[str] | None = None, kinds: Iterable[str] 
     q = ("SELECT g.session_id, g.kind, g.t_ms, g.ts, g.end_ms, g.count, g.node_id, g.selector, g.target_label, g.rule,"
          " g.params, g.evidence FROM signals g JOIN sessions s ON s.id = g.session_id"
          + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY s.started_at, s.rowid, g.t_ms, g.seq")
-    return _finding_dicts(_conn(db).execute(q, args))
+    return _finding_dicts(connection_of(db).execute(q, args))
 
 
 def signal_counts(db, session_id: str) -> dict[str, int]:
     """Per-kind finding counts of the session (every kind present, zero when none)."""
-    row = _conn(db).execute(f"SELECT {', '.join(SIGNAL_COLUMNS[:-1])} FROM sessions WHERE id = ?",
+    row = connection_of(db).execute(f"SELECT {', '.join(SIGNAL_COLUMNS[:-1])} FROM sessions WHERE id = ?",
                             (session_id,)).fetchone()
     return dict(zip(SIGNAL_KINDS, row or (0,) * len(SIGNAL_KINDS)))
 
@@ -225,7 +234,7 @@ def signal_counts(db, session_id: str) -> dict[str, int]:
 # --- settings the stored findings were computed with -----------------------------------------
 
 def load_setting(db, key: str = SETTINGS_KEY) -> str | None:
-    row = _conn(db).execute("SELECT value FROM store_settings WHERE key = ?", (key,)).fetchone()
+    row = connection_of(db).execute("SELECT value FROM store_settings WHERE key = ?", (key,)).fetchone()
     return row[0] if row else None
 
 
@@ -250,7 +259,7 @@ def set_click_targets(conn: sqlite3.Connection, session_id: str, targets: Iterab
 
 def click_rows(db, session_id: str) -> list[dict]:
     """The session's clicks with their attribution and box (rowid as ``click_id``)."""
-    return _rows(_conn(db).execute(
+    return _rows(connection_of(db).execute(
         "SELECT rowid AS click_id, t, kind, x, y, scroll_x, scroll_y, url, viewport_width, viewport_height, target_id,"
         " page_seq, selector, tag, role, target_text, box_x, box_y, box_w, box_h, rx, ry, box_note"
         " FROM interactions WHERE session_id = ? ORDER BY t", (session_id,),
@@ -260,7 +269,7 @@ def click_rows(db, session_id: str) -> list[dict]:
 def set_click_boxes(db, boxes: Iterable[tuple]) -> int:
     """Store measured boxes: ``(click_id, box_x, box_y, box_w, box_h, rx, ry, note)`` per
     click (box values None and a note when no box could be measured)."""
-    with write_transaction(_conn(db), "rd_boxes") as conn:
+    with write_transaction(connection_of(db), "rd_boxes") as conn:
         return sum(conn.execute(
             "UPDATE interactions SET box_x = ?, box_y = ?, box_w = ?, box_h = ?, rx = ?, ry = ?, box_note = ?"
             " WHERE rowid = ?", (bx, by, bw, bh, rx, ry, note, cid),

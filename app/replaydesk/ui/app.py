@@ -21,6 +21,18 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
+
+def process_age_ms() -> float | None:
+    """Milliseconds since this process started (Linux ``/proc``), for the start-up time in the log."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as f:
+            start_ticks = int(f.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime", encoding="ascii") as f:
+            uptime = float(f.read().split()[0])
+        return (uptime - start_ticks / os.sysconf("SC_CLK_TCK")) * 1000
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+
 #: The one line of system packages a minimal Debian/Ubuntu needs for the window
 #: (the same line is in the README). Found with ``ldd``/``readelf -d`` on the Qt
 #: libraries and plugins the window loads, and ``QT_DEBUG_PLUGINS=1``.
@@ -133,6 +145,32 @@ def _route_qt_messages(verbose: bool) -> None:
     qInstallMessageHandler(handler)
 
 
+#: the freedesktop application id: icon file names, the .desktop entry, the AppStream metainfo
+APP_ID = "io.replaydesk.ReplayDesk"
+
+
+def app_icon():
+    """The application icon: the PNG sizes rendered from the SVG (packaging/make_icons.py), so
+    small sizes stay crisp, and the SVG for any other size. Empty if the files are missing."""
+    from PySide6.QtGui import QIcon
+
+    from ..resources import resources_dir
+
+    icon = QIcon()
+    try:
+        hicolor = resources_dir() / "icons" / "hicolor"
+    except FileNotFoundError:
+        return icon
+    for png in sorted(hicolor.glob(f"*/apps/{APP_ID}.png")):
+        icon.addFile(str(png))
+    svg = hicolor / "scalable" / "apps" / f"{APP_ID}.svg"
+    if svg.is_file():
+        icon.addFile(str(svg))
+    if icon.isNull():
+        log.warning("application icon not found under %s", hicolor)
+    return icon
+
+
 def run_gui(paths: list[str], db_path: str | Path, *, crash_dialog: bool = True, verbose: bool = False) -> int:
     problem = display_problem()
     if problem:
@@ -154,10 +192,46 @@ def run_gui(paths: list[str], db_path: str | Path, *, crash_dialog: bool = True,
     app.setApplicationName("ReplayDesk")
     app.setOrganizationName("ReplayDesk")
     apply_theme(app)
+    app.setDesktopFileName(APP_ID)  # Wayland/X11 match the window to packaging/replaydesk.desktop
+    app.setWindowIcon(app_icon())
     window = MainWindow(db_path)
     if crash_dialog:
         install_error_handler(window)
     window.show()
+    age = process_age_ms()
+    if age is not None:
+        log.info("window shown %.0f ms after the process started", age)
+    _quit_after_env(app, window, bool(paths))
     if paths:
         window.import_paths([str(p) for p in paths])
     return app.exec()
+
+
+#: smoke tests (the installed wheel, the packaged build): quit this many ms after the window is
+#: up and the archives given on the command line are imported (or failed) — the run then did
+#: the real start-up and import work, and the store shows what it imported
+QUIT_AFTER_ENV = "REPLAYDESK_QUIT_AFTER_MS"
+
+
+def _quit_after_env(app, window, importing: bool) -> None:
+    raw = os.environ.get(QUIT_AFTER_ENV)
+    if not raw:
+        return
+    from PySide6.QtCore import QTimer
+
+    try:
+        ms = max(0, int(raw))
+    except ValueError:
+        log.warning("%s=%r is not a number of milliseconds; ignored", QUIT_AFTER_ENV, raw)
+        return
+
+    def later(*_args) -> None:
+        log.info("quitting %d ms after start-up work, as %s asks", ms, QUIT_AFTER_ENV)
+        QTimer.singleShot(ms, window.close)
+        QTimer.singleShot(ms, app.quit)
+
+    if importing:
+        window.importer.finished.connect(later)
+        window.importer.failed.connect(later)
+    else:
+        QTimer.singleShot(0, later)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from ..state.filters import ListState
 from ..store.queries import SessionFilter
 from . import signals_style as ss
+from .bindings import bind_all
 
 DEVICES = [("Any device", None), ("Desktop", "desktop"), ("Tablet", "tablet"), ("Mobile", "mobile")]
 
@@ -173,10 +174,7 @@ class FilterBar(QWidget):
         self.delete_btn.clicked.connect(self._delete)
         self.saved.activated.connect(self._apply_saved)
 
-        self._off = [
-            state.connect("filter_changed", self._show_filter),
-            state.connect("saved_changed", self._show_saved),
-        ]
+        self._off = bind_all(self, state, {"filter_changed": self._show_filter, "saved_changed": self._show_saved})
         self._show_filter(state.filter)
         self._show_saved(sorted(state.saved))
 

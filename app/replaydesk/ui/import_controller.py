@@ -16,7 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from ..analysis.importing import import_paths  # the store ingest + signals on its pass
-from ..store import ImportProgress, ImportReport, open_store
+from ..store import ImportProgress, ImportReport, Store
 from .tasks import TaskCancelled, TaskHandle, op
 
 
@@ -35,7 +35,7 @@ def _run_import(db_path: str, paths: list[str], task) -> tuple[ImportReport, lis
     """Writer thread: import ``paths`` one after the other; returns the merged report and the
     paths that gave at least one session (added, replaced or already there) and those that
     gave none."""
-    db = open_store(db_path)  # the writer's own connection
+    db = Store.shared(db_path).writer  # the writer connection (shared with the player's writer jobs)
     landed: list[str] = []
     last = [0.0]
 
@@ -49,25 +49,22 @@ def _run_import(db_path: str, paths: list[str], task) -> tuple[ImportReport, lis
 
     report, good, bad = ImportReport(), [], []
     n = len(paths)
-    try:
-        for i, path in enumerate(paths):
-            def progress(p: ImportProgress, i=i) -> None:
-                # one bar over every path: path i covers the i-th n-th of it
-                overall = ImportProgress(
-                    int((i + p.fraction) * 1000), n * 1000, p.sessions_done, p.sessions_total, p.label
-                )
-                task.progress(("progress", overall))
+    for i, path in enumerate(paths):
+        def progress(p: ImportProgress, i=i) -> None:
+            # one bar over every path: path i covers the i-th n-th of it
+            overall = ImportProgress(
+                int((i + p.fraction) * 1000), n * 1000, p.sessions_done, p.sessions_total, p.label
+            )
+            task.progress(("progress", overall))
 
-            part = import_paths(db, [path], progress=progress, cancel=lambda: task.cancelled, on_session=on_session)
-            _merge(report, part)
-            if part.added or part.replaced or part.skipped:
-                good.append(path)
-            elif not part.cancelled:  # a cancelled path says nothing about the file
-                bad.append(path)
-            if part.cancelled:
-                break
-    finally:
-        db.conn.close()
+        part = import_paths(db, [path], progress=progress, cancel=lambda: task.cancelled, on_session=on_session)
+        _merge(report, part)
+        if part.added or part.replaced or part.skipped:
+            good.append(path)
+        elif not part.cancelled:  # a cancelled path says nothing about the file
+            bad.append(path)
+        if part.cancelled:
+            break
     if landed:
         task.progress(("landed", list(landed)), force=True)
     return report, good, bad

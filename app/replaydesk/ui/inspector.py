@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLineEdit, QMenu, 
 from ..analysis.events import DEFAULT_HIDDEN, KINDS, EventRow
 from . import formatting as fmt
 from .plaintext import plain_tooltip
+from ..state.privacy import display_text
 from .tables import record_table
 
 _KIND_LABEL = {
@@ -71,9 +72,9 @@ class EventListModel(QAbstractTableModel):
                 return fmt.clock(r.t)
             if c == 1:
                 return _KIND_LABEL.get(r.kind, r.kind)
-            return r.summary
+            return display_text(r.summary)
         if role == Qt.ItemDataRole.ToolTipRole and c == 2:
-            return plain_tooltip(r.summary)
+            return plain_tooltip(display_text(r.summary))
         if role == Qt.ItemDataRole.ForegroundRole and c == 1 and r.kind in _KIND_COLOR:
             return QColor(_KIND_COLOR[r.kind])
         if role == TIME_ROLE:

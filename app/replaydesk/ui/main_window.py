@@ -38,12 +38,16 @@ from ..analysis.signals_store import recompute_signals
 from ..store.signals import load_setting
 from ..work import Cancelled
 from ..state.filters import ListState, filter_from_json, filter_to_json
-from ..store import ImportReport, open_store, session_info
+from ..state.privacy import display_text
+from ..store import ImportReport, Store, open_store, session_info
+from ..store.queries import newest_session
 from .actions import ActionId, create_actions
+from .bindings import bind_all
 from .import_controller import ImportController
 from .import_report import ImportReportDialog
 from .plaintext import plain_title, plain_tooltip
 from .player import PlayerPane
+from .privacy_menu import PrivacyMenu
 from .session_list import SessionListPane
 from .session_panel import SessionPanel
 from .settings import Settings
@@ -87,12 +91,8 @@ def recent_labels(paths: list[str]) -> list[str]:
 
 def _recompute(db_path: str, settings_json: str, task) -> int:
     """Writer thread: every session's findings again with these thresholds."""
-    db = open_store(db_path)
-    try:
-        return recompute_signals(db, SignalSettings.from_json(settings_json), cancel=task,
-                                 progress=lambda done, total, _label: task.progress((done, total)))
-    finally:
-        db.conn.close()
+    return recompute_signals(Store.shared(db_path).writer, SignalSettings.from_json(settings_json), cancel=task,
+                             progress=lambda done, total, _label: task.progress((done, total)))
 
 
 class MainWindow(QMainWindow):
@@ -159,11 +159,11 @@ class MainWindow(QMainWindow):
         self.importer.sessionsLanded.connect(self._on_sessions_landed)
         self.importer.finished.connect(self._on_import_finished)
         self.importer.failed.connect(self._on_import_failed)
-        self._off = [
-            self.list_state.connect("filter_changed", lambda f: self.settings.set("list/filter", filter_to_json(f))),
-            self.list_state.connect("sort_changed", self._on_sort_changed),
-            self.list_state.connect("saved_changed", lambda _n: self.settings.set("list/saved_filters", self.list_state.saved_json())),
-        ]
+        self._off = bind_all(self, self.list_state, {
+            "filter_changed": lambda f: self.settings.set("list/filter", filter_to_json(f)),
+            "sort_changed": self._on_sort_changed,
+            "saved_changed": lambda _n: self.settings.set("list/saved_filters", self.list_state.saved_json()),
+        })
         self._refresh_timer = QTimer(self, singleShot=True, interval=300)
         self._refresh_timer.timeout.connect(self.sessions.model.refresh)
         self._restore_layout()
@@ -177,6 +177,17 @@ class MainWindow(QMainWindow):
         d.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(area, d)
         return d
+
+    def _open_heatmaps(self) -> None:
+        from .heatmap_window import HeatmapWindow
+
+        win = getattr(self, "_heatmaps", None)
+        if win is None:
+            win = self._heatmaps = HeatmapWindow(self.db_path, lambda: self.list_state.filter, parent=self,
+                                                 allow_web_assets=bool(self.settings.get("replay/web_assets")))
+        win.show()
+        win.raise_()
+        win.activateWindow()
 
     def _build_menus(self) -> None:
         a = self.actions_by_id
@@ -209,6 +220,9 @@ class MainWindow(QMainWindow):
         view.addAction(a[ActionId.RESET_LAYOUT])
         view.addSeparator()
         view.addAction(a[ActionId.WEB_ASSETS])
+        self.privacy_menu = PrivacyMenu(self.settings, self.player, self._refresh_user_text, view)
+        view.addMenu(self.privacy_menu)
+        view.addAction("Heatmaps and &Pages…", self._open_heatmaps)  # issue 12
         playback = mb.addMenu("&Playback")
         for act in self.player.actions():
             playback.addAction(act)
@@ -263,7 +277,7 @@ class MainWindow(QMainWindow):
         info = session_info(self.db, session_id)
         if info is None:
             return
-        self.setWindowTitle(plain_title(f"{session_id} — ReplayDesk"))
+        self.setWindowTitle(plain_title(display_text(f"{session_id} — ReplayDesk")))
         self.panel.show_session(info)
         self.player.open_session(info)
 
@@ -411,17 +425,7 @@ class MainWindow(QMainWindow):
 
     def _newest_of(self, ids: list[str]) -> str | None:
         """The session of ``ids`` that started last (the top row of the default sort)."""
-        best: tuple[int, str] | None = None
-        conn = self.db.conn
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            row = conn.execute(
-                f"SELECT started_at, id FROM sessions WHERE id IN ({','.join('?' * len(chunk))}) ORDER BY started_at DESC LIMIT 1",
-                chunk,
-            ).fetchone()
-            if row is not None and (best is None or tuple(row) > best):
-                best = (row[0], row[1])
-        return best[1] if best else None
+        return newest_session(self.db, ids)
 
     def _on_player_status(self, text: str) -> None:
         if text:
@@ -462,6 +466,20 @@ class MainWindow(QMainWindow):
     def _on_sort_changed(self, column: str, descending: bool) -> None:
         self.settings.set("list/sort", column)
         self.settings.set("list/descending", descending)
+
+    def _refresh_user_text(self) -> None:
+        """View > Privacy > Mask E-mail Addresses changed: redraw every place showing user text."""
+        m = self.sessions.model
+        if m.rowCount():
+            m.dataChanged.emit(m.index(0, 0), m.index(m.rowCount() - 1, m.columnCount() - 1))
+        im = self.player.inspector.model
+        if im.rowCount():
+            im.dataChanged.emit(im.index(0, 0), im.index(im.rowCount() - 1, im.columnCount() - 1))
+        sid = self.player.session_id
+        info = session_info(self.db, sid) if sid else None
+        if info is not None:
+            self.panel.details.show_info(info)
+            self.setWindowTitle(plain_title(display_text(f"{sid} — ReplayDesk")))
 
     def _on_web_assets_toggled(self, on: bool) -> None:
         self.settings.set("replay/web_assets", on)

@@ -22,27 +22,22 @@ with no page at all showing a note instead.
 from __future__ import annotations
 
 import logging
-import sqlite3
-from bisect import bisect_right
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLabel, QSplitter, QStackedLayout, QStackedWidget, QVBoxLayout, QWidget
 
-from ..analysis.signals_store import MirrorSignals
-from ..analysis.views import ViewsBuilder, build_views, has_views, load_views, save_views
+from ..analysis.views import has_views
 from ..replay.budgets import too_heavy_message
-from ..replay.frame import frame_from_mirror
-from ..replay.session import SessionNotFound, build_session_checkpoints, open_session_replay
+from ..replay.frame import frame_from_mirror, page_start
+from ..replay.session import SessionNotFound, open_session_replay
 from ..state.playback import PlaybackState
-from ..store import iter_events, open_store
-from ..store.checkpoints_table import session_content_hash
-from ..store.chunks import SessionChanged
-from ..store.signals import session_findings
+from ..store import Store
+from .bindings import bind_all
 from .heap import settle_heap
 from .inspector import EventInspector
 from .replay import ReplayView
-from .tasks import op
+from .session_loader import SessionLoader
 from .timeline import TimelineWidget
 from .transport import PlaybackDriver, TransportBar, playback_actions
 
@@ -56,89 +51,8 @@ REVEAL_MAX_MS = 600
 #: that only this close to the start (the first frame shows at once)
 NO_CHECKPOINT_REACH_MS = 30_000
 
-
-def _load_or_build_views(db_path: str, session_id: str, task):
-    """Pool thread: the session's stored views, else built by replaying its events.
-
-    Returns ``(views, content_hash)``; the hash is set only when the views were
-    built here and should be stored (by the writer)."""
-    db = open_store(db_path, readonly=True)
-    try:
-        views = load_views(db, session_id)
-        if views is not None:
-            return views, None
-        db.conn.execute("BEGIN")  # one snapshot: the hash and the events belong together
-        try:
-            content_hash = session_content_hash(db, session_id)
-            if content_hash is None:
-                raise SessionNotFound(session_id)
-            views = build_views(iter_events(db.conn, session_id), session_id, check=task.check)
-        finally:
-            db.conn.execute("COMMIT")
-        return views, content_hash
-    finally:
-        db.conn.close()
-
-
-def _build_index(db_path: str, session_id: str, with_views: bool, task):
-    """Writer thread: build and store the session's checkpoints and, in the same
-    scan, its views (``with_views``) and its attributed frustration signals (the
-    mirror names the clicked elements; the import's pass could not). Returns the
-    views or ``None``."""
-    db = open_store(db_path)
-    try:
-        for _ in range(3):
-            views = ViewsBuilder(session_id) if with_views else None
-            signals = MirrorSignals()
-
-            def observe(event, mirror, views=views, signals=signals):
-                signals.feed(event, mirror)
-                if views is not None:
-                    views.feed(event, mirror)
-
-            res = build_session_checkpoints(
-                db, session_id, cancel=lambda: task.cancelled, observe=observe,
-                progress=lambda done, total: task.progress((done, total)),
-            )
-            if session_content_hash(db, session_id) != res.content_hash:
-                continue  # replaced while we read it: scan the new content
-            try:
-                signals.save(db, session_id, res.content_hash)
-            except sqlite3.OperationalError as exc:  # read-only or busy: the import's findings stay
-                log.warning("could not store the named signals of %s: %s", session_id, exc)
-            if views is None:
-                return None
-            built = views.finish()
-            _save_views(db, session_id, res.content_hash, built)
-            return built
-        raise SessionChanged(f"session {session_id!r} keeps changing while it is indexed")
-    finally:
-        db.conn.close()
-
-
-def _load_findings(db_path: str, session_id: str) -> list[dict]:
-    """Pool thread: the session's stored frustration signals (one indexed read)."""
-    db = open_store(db_path, readonly=True)
-    try:
-        return session_findings(db, session_id)
-    finally:
-        db.conn.close()
-
-
-def _store_views(db_path: str, session_id: str, content_hash: str, views) -> None:
-    """Writer thread: keep views built on the pool for the next open."""
-    db = open_store(db_path)
-    try:
-        _save_views(db, session_id, content_hash, views)
-    finally:
-        db.conn.close()
-
-
-def _save_views(db, session_id: str, content_hash: str, views) -> None:
-    try:
-        save_views(db, session_id, content_hash, views)
-    except sqlite3.OperationalError as exc:  # a read-only or busy store: rebuilt next time
-        log.warning("could not cache the views of %s: %s", session_id, exc)
+#: shown in place of the page while a crashed renderer process is replaced
+CRASHED_MESSAGE = "The replay page crashed, reloading…"
 
 
 class PlayerPane(QWidget):
@@ -158,7 +72,9 @@ class PlayerPane(QWidget):
     def __init__(self, db, *, allow_web_assets: bool = False, parent=None):
         super().__init__(parent)
         self.db = db
-        self.db_path = db.execute("PRAGMA database_list").fetchone()[2]
+        #: the writer connection and the pool threads' readers of the open store
+        self.store = Store.of(db)
+        self.loader = SessionLoader(self.store)
         self.state = PlaybackState()
         self.view = ReplayView(self, allow_web_assets=allow_web_assets)
         self.timeline = TimelineWidget(self.state, None, self)
@@ -222,15 +138,14 @@ class PlayerPane(QWidget):
         self._views_loaded = False
         self._findings: list[dict] = []
         self._highlight: tuple[int, int | None] | None = None  # (t ms, node id) outlined
-        self._jobs = []
-        self._generation = 0
-        self._off = [
-            self.state.connect("seek_requested", self._on_state_seek_requested),
-            self.state.connect("time_changed", self._on_state_time_changed),
-            self.state.connect("playing_changed", lambda playing: playing and self._clear_highlight()),
-        ]
+        self._off = bind_all(self, self.state, {
+            "seek_requested": self._on_state_seek_requested,
+            "time_changed": self._on_state_time_changed,
+            "playing_changed": lambda playing: playing and self._clear_highlight(),
+        })
         self.view.framePainted.connect(self._on_view_frame_painted)
         self.view.frameTooHeavy.connect(self._on_view_frame_too_heavy)
+        self.view.rendererCrashed.connect(self._on_view_renderer_crashed)
         self.view.rendererReady.connect(self._pump)
         self.inspector.seekRequested.connect(self.seek_relative)
         self.set_empty_hint("Select a session to replay it.")
@@ -241,10 +156,7 @@ class PlayerPane(QWidget):
 
     def open_session(self, info: dict) -> None:
         """Show ``info`` (from :func:`session_info`): first frame as soon as ready."""
-        for job in self._jobs:
-            job.cancel()
-        self._generation += 1
-        gen = self._generation
+        gen = self.loader.start()
         self.state.pause()
         self._info = info
         self._replay = None
@@ -272,27 +184,19 @@ class PlayerPane(QWidget):
         except SessionNotFound:
             self._on_load_failed(gen, LookupError(f"session {sid} is no longer in the store"))
             return
-        self._jobs = [self._load_signals(gen, sid)]
+        self._load_signals(gen, sid)
         index_cached = self._replay.status == "cached"
         views_cached = has_views(self.db, sid)
         if index_cached or views_cached:
-            self._jobs.append(
-                op(_load_or_build_views, self.db_path, sid)
-                .on_success(lambda r: self._on_views_loaded(gen, sid, r))
-                .on_failure(lambda exc: self._on_load_failed(gen, exc))
-                .run()
-            )
+            self.loader.load_views(sid, lambda r: self._on_views_loaded(gen, sid, r),
+                                   lambda exc: self._on_load_failed(gen, exc))
         if not index_cached:
             # one scan on the writer builds the checkpoints and, unless stored, the views
             self.statusMessage.emit(f"Indexing {sid} for instant seeking…")
-            self._jobs.append(
-                op(_build_index, self.db_path, sid, not views_cached)
-                .on_writer()
-                .on_progress(lambda p: self._on_index_progress(gen, sid, p))
-                .on_success(lambda views: self._on_index_built(gen, sid, views))
-                .on_failure(lambda exc: self._on_load_failed(gen, exc))
-                .run()
-            )
+            self.loader.index(sid, not views_cached,
+                              lambda p: self._on_index_progress(gen, sid, p),
+                              lambda views: self._on_index_built(gen, sid, views),
+                              lambda exc: self._on_load_failed(gen, exc))
         self._pump()
 
     def seek_relative(self, ms: int) -> None:
@@ -307,15 +211,12 @@ class PlayerPane(QWidget):
     def reload_signals(self) -> None:
         """Read the open session's findings again (after a threshold change recomputed them)."""
         if self._info is not None:
-            self._jobs.append(self._load_signals(self._generation, self._info["id"]))
+            self._load_signals(self.loader.generation, self._info["id"])
 
-    def _load_signals(self, gen: int, sid: str):
-        return (
-            op(_load_findings, self.db_path, sid)
-            .on_success(lambda rows: gen == self._generation and self._set_findings(rows))
-            .on_failure(lambda exc: log.warning("could not read the signals of %s: %s", sid, exc))
-            .run()
-        )
+    def _load_signals(self, gen: int, sid: str) -> None:
+        self.loader.load_findings(
+            sid, lambda rows: self.loader.current(gen) and self._set_findings(rows),
+            lambda exc: log.warning("could not read the signals of %s: %s", sid, exc))
 
     def _set_findings(self, rows: list[dict]) -> None:
         self._findings = list(rows)
@@ -370,11 +271,24 @@ class PlayerPane(QWidget):
         if self._replay is not None:
             self.state.seek(self.state.time)  # rebuild the page with the new policy
 
+    def set_privacy_mode(self, mode: str) -> None:
+        """View > Privacy: mask inputs or all text; the current frame is redrawn in the new mode."""
+        if mode == self.view.privacy_mode:
+            return
+        self.view.set_privacy_mode(mode)
+        if self._replay is not None:
+            self.state.seek(self.state.time)
+
     def save_splitter(self):
         return self.splitter.saveState()
 
     def restore_splitter(self, data) -> None:
         self.splitter.restoreState(data)
+
+    @property
+    def _jobs(self):
+        """The open session's running jobs (tests look at them)."""
+        return self.loader.jobs
 
     @property
     def session_id(self) -> str | None:
@@ -391,8 +305,7 @@ class PlayerPane(QWidget):
         return self.ready and self._views_loaded
 
     def shutdown(self) -> None:
-        for job in self._jobs:
-            job.cancel()
+        self.loader.cancel()
         self.driver.stop()
         self._reveal_timer.stop()
         self.state.pause()
@@ -405,7 +318,7 @@ class PlayerPane(QWidget):
 
     # -- loading ---------------------------------------------------------
     def _on_load_failed(self, gen: int, exc: BaseException) -> None:
-        if gen != self._generation:
+        if not self.loader.current(gen):
             return
         log.error("loading session failed", exc_info=exc)
         self._reveal_on_paint = False
@@ -416,24 +329,24 @@ class PlayerPane(QWidget):
     def _on_views_loaded(self, gen: int, sid: str, result) -> None:
         views, build_hash = result
         if build_hash is not None:  # built on the pool: the writer keeps them for next time
-            op(_store_views, self.db_path, sid, build_hash, views).on_writer().run()
+            self.loader.store_views(sid, build_hash, views)
         self._on_views_ready(gen, views)
 
     def _on_index_progress(self, gen: int, sid: str, progress) -> None:
         done, total = progress
-        if gen == self._generation and total:
+        if self.loader.current(gen) and total:
             self.statusMessage.emit(f"Indexing {sid} for instant seeking… {min(99, 100 * done // total)}%")
 
     def _on_index_built(self, gen: int, sid: str, views) -> None:
         self.signalsAttributed.emit(sid)
-        if gen == self._generation:
+        if self.loader.current(gen):
             self.reload_signals()
         if views is not None:
             self._on_views_ready(gen, views)
         self._on_checkpoints_ready(gen, sid)
 
     def _on_views_ready(self, gen: int, views) -> None:
-        if gen != self._generation:
+        if not self.loader.current(gen):
             return
         self.inspector.set_rows(views.rows)
         self.timeline.set_timeline(views.timeline)
@@ -442,7 +355,7 @@ class PlayerPane(QWidget):
         self._settle_if_loaded()
 
     def _on_checkpoints_ready(self, gen: int, sid: str) -> None:
-        if gen != self._generation:
+        if not self.loader.current(gen):
             return
         self._replay = open_session_replay(self.db, sid, build_if_missing=False)
         self._mirror = None
@@ -490,23 +403,18 @@ class PlayerPane(QWidget):
             self.framePainted.emit(int(t))
             return
         shown = frame.timestamp  # t_abs, or the first snapshot's time for earlier moments
-        i = bisect_right(self._page_starts, shown) - 1
-        page_ts = self._page_starts[i] if i >= 0 else shown
-        self.view.load_snapshot(frame.node, {"width": frame.viewport[0], "height": frame.viewport[1]}, None, frame.href, timestamp=page_ts)
-        self.view.set_state(frame.state)
-        if frame.events:
-            self.view.apply_events(frame.events)
+        self.view.show_frame(frame, page_ts=page_start(self._page_starts, shown))
         self._applied_until = shown
         self._applied_index = mirror.event_index
         self._inflight_ms = int(t)
-        self._inflight_gen = self._generation
+        self._inflight_gen = self.loader.generation
         self._inflight = self.view.request_frame(settle=not self.state.playing, at_ts=shown)
 
     def _on_view_frame_painted(self, token: int) -> None:
         if token != self._inflight:
             return
         self._inflight = None
-        if self._inflight_gen == self._generation:  # a frame of a session left meanwhile answers nothing
+        if self.loader.current(self._inflight_gen):  # a frame of a session left meanwhile answers nothing
             if self._heavy_shown and self.view.heavy_reason(token) is None:
                 self._heavy_shown = False
                 self.stack.setCurrentWidget(self.view)
@@ -553,6 +461,22 @@ class PlayerPane(QWidget):
             self._inflight = None
             self._mirror = None  # the page is gone: the next seek restores a checkpoint
             self.framePainted.emit(self._inflight_ms)
+
+    def _on_view_renderer_crashed(self, reason: str) -> None:
+        """The renderer process died: say so in place of the page; the view reloads the page
+        and the current moment is drawn again once it is ready (``rendererReady`` pumps)."""
+        log.warning("replay page crashed (%s); reloading", reason)
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.hint.setText(CRASHED_MESSAGE)
+        self.stack.setCurrentWidget(self.hint)
+        self._heavy_shown = True  # the next painted frame uncovers the view
+        self._reveal_on_paint = False
+        self._mirror = None  # the page is gone: restore from a checkpoint
+        if self._inflight is not None:
+            self._inflight = None
+            self.framePainted.emit(self._inflight_ms)
+        if self._replay is not None and self._pending is None:
+            self._pending = self.state.time
 
     # -- playing forward -------------------------------------------------
     def _on_state_time_changed(self, t: float) -> None:

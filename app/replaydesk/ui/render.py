@@ -14,13 +14,15 @@ and the frame's sentinel row shows across its whole width before grabbing.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtGui import QImage
 
 from ..replay.budgets import clamp_viewport
-from ..replay.frame import frame_from_mirror
+from ..replay.frame import frame_from_mirror, page_start
 from ..replay.session import SessionReplay, open_session_replay
+from ..store.queries import page_starts
 from .replay import FrameRenderer
 from .replay.headless import RenderError
 
@@ -38,20 +40,16 @@ def render_replay_frame(renderer: FrameRenderer, replay: SessionReplay, at_ms: i
         raise NothingToRender(f"session {replay.session_id} has no page to show: its recording has no full snapshot")
     w, h, _ = clamp_viewport(*frame.viewport)  # over the budget: the view says so (FrameTooHeavy)
     shown = frame.timestamp  # t_abs, or the first snapshot's time for a moment before it
-    page_ts = max((p for p in (pages or []) if p <= shown), default=shown)
-    v = renderer.view
-    v.resize(max(w, 1), h + 1)  # +1 row: the renderer's sentinel below the viewport
-    v.load_snapshot(frame.node, {"width": w, "height": h}, None, frame.href, timestamp=page_ts)
-    v.set_state(frame.state)
-    if frame.events:
-        v.apply_events(frame.events)
+    renderer.view.resize(max(w, 1), h + 1)  # +1 row: the renderer's sentinel below the viewport
+    renderer.view.show_frame(replace(frame, viewport=(w, h)), page_ts=page_start(pages or [], shown))
     return renderer.capture(at_ts=shown)
 
 
-def render_session_png(db, session_id: str, at_ms: int, out_path: str | Path, *, allow_web_assets: bool = False) -> Path:
+def render_session_png(db, session_id: str, at_ms: int, out_path: str | Path, *, allow_web_assets: bool = False,
+                       privacy: str = "as-recorded") -> Path:
     replay = open_session_replay(db, session_id)
-    pages = [r[0] for r in db.conn.execute("SELECT t_enter FROM pages WHERE session_id = ? ORDER BY seq", (session_id,))]
-    with FrameRenderer(allow_web_assets=allow_web_assets) as renderer:
+    pages = page_starts(db, session_id)
+    with FrameRenderer(allow_web_assets=allow_web_assets, privacy=privacy) as renderer:
         img = render_replay_frame(renderer, replay, at_ms, pages=pages)
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)

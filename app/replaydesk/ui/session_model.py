@@ -15,8 +15,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from ..state.filters import ListState
-from ..store.queries import SORT_COLUMNS, count_sessions, session_rowids, sessions_by_rowid
+from ..store.queries import SORT_COLUMNS, count_sessions, session_rowid, session_rowids, sessions_by_rowid
 from . import formatting as fmt
+from .bindings import bind_all
+from ..state.privacy import display_text
 from . import signals_style as ss
 from .plaintext import plain_tooltip
 from .signals_badges import SIGNALS_ROLE
@@ -68,10 +70,10 @@ class SessionTableModel(QAbstractTableModel):
         self._ids: list[int] = []  # session rowids in display order
         self._cache: dict[int, dict] = {}
         self._total = 0
-        self._unsubscribe = [
-            state.connect("filter_changed", lambda _f: self.reload()),
-            state.connect("sort_changed", lambda *_: self.reload()),
-        ]
+        self._unsubscribe = bind_all(self, state, {
+            "filter_changed": lambda _f: self.reload(),
+            "sort_changed": lambda *_: self.reload(),
+        })
         self.reload()
 
     # -- queries ---------------------------------------------------------
@@ -164,11 +166,11 @@ class SessionTableModel(QAbstractTableModel):
         if role == SIGNALS_ROLE:
             return ss.row_counts(row) if name == "Signals" else None
         if role == Qt.ItemDataRole.DisplayRole:
-            return text(row)
+            return display_text(text(row))
         if role == Qt.ItemDataRole.TextAlignmentRole and name in NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tooltip(self._tooltip(name, row))
+            return plain_tooltip(display_text(self._tooltip(name, row)))
         if role == Qt.ItemDataRole.ForegroundRole and name == "Errors" and row["error_count"]:
             return QColor("#d1453b")
         return None
@@ -199,11 +201,11 @@ class SessionTableModel(QAbstractTableModel):
         return r["id"] if r else ""
 
     def row_of(self, session_id: str) -> int:
-        found = self._db.conn.execute("SELECT rowid FROM sessions WHERE id = ?", (session_id,)).fetchone()
-        if found is None:
+        rowid = session_rowid(self._db, session_id)
+        if rowid is None:
             return -1
         try:
-            return self._ids.index(found[0])
+            return self._ids.index(rowid)
         except ValueError:
             return -1
 

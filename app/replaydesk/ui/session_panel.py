@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..state.privacy import display_text
 from . import formatting as fmt
 from .plaintext import plain_label, plain_tooltip
 from .records_model import RECORD_ROLE, TIME_ROLE, RecordTableModel, text_filter_proxy
@@ -211,6 +212,7 @@ class _DetailsTab(QScrollArea):
             "Session": info["id"],
         }
         for key, text in summary.items():
+            text = display_text(text)  # e-mail masking for demos (View > Privacy)
             self.values[key].setText(text)
             self.values[key].setToolTip(plain_tooltip(text))
         self._fill_raw(info)
@@ -220,7 +222,7 @@ class _DetailsTab(QScrollArea):
         d.clear()
 
         def add(label, value, parent=None):
-            text = "" if value is None else str(value)
+            text = display_text("" if value is None else str(value))
             it = QTreeWidgetItem([label, text])
             it.setToolTip(1, plain_tooltip(text))
             (parent.addChild(it) if parent else d.addTopLevelItem(it))

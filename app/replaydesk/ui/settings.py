@@ -37,6 +37,8 @@ OPTIONS = {
         Option("files/recent", list, [], "recently opened archives"),
         Option("files/last_dir", str, "", "folder of the last archive opened"),
         Option("replay/web_assets", bool, False, "load page assets from the web (off: nothing leaves the machine)"),
+        Option("view/privacy", str, "as-recorded", "replay privacy mode: as-recorded, mask-inputs or mask-text"),
+        Option("view/mask_emails", bool, False, "mask e-mail addresses everywhere in the UI (demos)"),
         Option("signals/settings", str, "", "frustration signal thresholds (SignalSettings JSON; empty: the store's)"),
     )
 }

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import QGraphicsItem, QToolTip, QVBoxLayout, QWidget
 from replaydesk.analysis.activity import BIN_MS, Marker, SessionTimeline
 from replaydesk.state.playback import PlaybackState
 
+from .bindings import bind_all
 from .formatting import clock
 from . import signals_style as ss
 from .plaintext import plain_tooltip
@@ -170,14 +171,12 @@ class TimelineWidget(QWidget):
         self._signal_kinds: list[str] = []  # signal lanes shown, in SIGNAL_KINDS order
         self._build()
         self._apply_colors()
-        subs = [
-            state.connect("time_changed", self._on_state_time_changed),
-            state.connect("range_changed", self._on_state_range_changed),
-            state.connect("skip_inactivity_changed", self._on_state_skip_changed),
-        ]
-        self._subs = subs
-        # the state may outlive the widget: drop our callbacks when the C++ object goes
-        self.destroyed.connect(lambda *_a, subs=subs: [d() for d in subs])
+        # the state may outlive the widget: bind drops our callbacks when the C++ object goes
+        self._subs = bind_all(self, state, {
+            "time_changed": self._on_state_time_changed,
+            "range_changed": self._on_state_range_changed,
+            "skip_inactivity_changed": self._on_state_skip_changed,
+        })
         self.set_timeline(timeline or SessionTimeline.empty())
 
     # ---- construction --------------------------------------------------------------------

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from replaydesk.state.playback import SPEEDS, STEP_MS, PlaybackState
 
+from .bindings import bind, bind_all
 from .formatting import clock
 
 
@@ -131,13 +132,11 @@ def playback_actions(
         actions.append(a)
         if spec.id in (PlaybackAction.PREV_SIGNAL, PlaybackAction.NEXT_SIGNAL):
             a.setEnabled(bool(state.signal_times))
-            off = state.connect("signals_changed", lambda times, a=a: a.setEnabled(bool(times)))
-            a.destroyed.connect(lambda *_a, off=off: off())
+            bind(a, state, "signals_changed", lambda times, a=a: a.setEnabled(bool(times)))
         if spec.id is PlaybackAction.SKIP_INACTIVITY:
             a.setCheckable(True)
             a.setChecked(state.skip_inactivity)
-            off = state.connect("skip_inactivity_changed", a.setChecked)
-            a.destroyed.connect(lambda *_a, off=off: off())
+            bind(a, state, "skip_inactivity_changed", a.setChecked)
     if isinstance(parent, QWidget):
         parent.addActions(actions)
     return actions
@@ -250,17 +249,15 @@ class TransportBar(QWidget):
         self._set_compact(False)
         self._full_min = lay.minimumSize().width()
 
-        subs = [
-            state.connect("time_changed", self._on_state_time_changed),
-            state.connect("playing_changed", self._on_state_playing_changed),
-            state.connect("speed_changed", self._on_state_speed_changed),
-            state.connect("skip_inactivity_changed", self._on_state_skip_changed),
-            state.connect("range_changed", self._on_state_range_changed),
-            state.connect("session_changed", self._on_state_session_changed),
-            state.connect("signals_changed", self._on_state_signals_changed),
-        ]
-        self._subs = subs
-        self.destroyed.connect(lambda *_a, subs=subs: [d() for d in subs])
+        self._subs = bind_all(self, state, {
+            "time_changed": self._on_state_time_changed,
+            "playing_changed": self._on_state_playing_changed,
+            "speed_changed": self._on_state_speed_changed,
+            "skip_inactivity_changed": self._on_state_skip_changed,
+            "range_changed": self._on_state_range_changed,
+            "session_changed": self._on_state_session_changed,
+            "signals_changed": self._on_state_signals_changed,
+        })
         self._on_state_session_changed()
 
     def _set_compact(self, on: bool) -> None:
@@ -442,9 +439,7 @@ class PlaybackDriver(QObject):
         self._timer.timeout.connect(self._on_timer_tick)
         self._clock = QElapsedTimer()
         self._last_ns = 0
-        off = state.connect("playing_changed", self._on_state_playing_changed)
-        self._off = off
-        self.destroyed.connect(lambda *_a, off=off: off())
+        self._off = bind(self, state, "playing_changed", self._on_state_playing_changed)
         if state.playing:
             self._on_state_playing_changed(True)
 

@@ -54,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from replaydesk.ui.replay.scheme import register_scheme
     from replaydesk.replay.plan import plan_frame, sort_events
+    from replaydesk.ui.replay.headless import plan_as_frame
     from replaydesk.ui.replay.view import ReplayView
 
     register_scheme()
@@ -79,14 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as e:
             label.setText(str(e))
             return
-        snap = plan.snapshot["data"]
-        view.load_snapshot(snap["node"], plan.viewport, snap.get("initialOffset"),
-                           ((plan.meta or {}).get("data") or {}).get("href", ""), timestamp=plan.snapshot["timestamp"])
-        if plan.preludes:
-            view.apply_events(plan.preludes)
-        if plan.pointer:
-            view.set_state({"mouse": plan.pointer})
-        view.apply_events(plan.incrementals)
+        view.show_frame(plan_as_frame(plan), page_ts=plan.snapshot["timestamp"])
         view.request_frame(settle=True, at_ts=plan.target_ts)
         label.setText(f"{ms / 1000:.1f} s / {duration / 1000:.1f} s")
 

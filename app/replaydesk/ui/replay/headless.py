@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication
 from replaydesk.replay.budgets import clamp_viewport, too_heavy_message
 from replaydesk.ui.qtenv import prepare_qt_environment
 from replaydesk.ui.replay.scheme import register_scheme
+from replaydesk.replay.frame import Frame
 from replaydesk.replay.plan import FramePlan, plan_frame
 from replaydesk.ui.replay.view import ReplayView
 
@@ -62,13 +63,26 @@ def ensure_application() -> QApplication:
     return _app
 
 
+def plan_as_frame(plan: FramePlan) -> Frame:
+    """A plan from recorded events (:func:`plan_frame`) as the frame :meth:`ReplayView.show_frame`
+    shows: the recorded snapshot at its viewport and scroll offset, its preludes, the pointer,
+    the incrementals since."""
+    snap = plan.snapshot["data"]
+    return Frame(node=snap["node"], viewport=plan.viewport,
+                 href=((plan.meta or {}).get("data") or {}).get("href", ""),
+                 timestamp=plan.target_ts, state={"mouse": plan.pointer} if plan.pointer else None,
+                 events=plan.incrementals, initial_offset=snap.get("initialOffset"), preludes=plan.preludes)
+
+
 class FrameRenderer:
     """Reusable offscreen renderer. Call ``close()`` (or use as a context manager) when done."""
 
-    def __init__(self, *, allow_web_assets: bool = False, timeout_ms: int = 30000) -> None:
+    def __init__(self, *, allow_web_assets: bool = False, timeout_ms: int = 30000, privacy: str = "as-recorded") -> None:
+        """``privacy``: a replay privacy mode (state/privacy.py), e.g. "mask-text" for a shared frame."""
         ensure_application()
         self.timeout_ms = timeout_ms
         self.view = ReplayView(allow_web_assets=allow_web_assets, show_cursor=False, headless=True)
+        self.view.set_privacy_mode(privacy)
         self.view.resize(1024, 769)
         self.view.show()
         self._wait(lambda: self.view.is_ready, "renderer page did not become ready")
@@ -89,15 +103,7 @@ class FrameRenderer:
         """Send a plan to the view (no waiting)."""
         w, h, _ = clamp_viewport(*plan.final_viewport)  # the view reports the reason
         self.view.resize(max(w, 1), h + 1)  # +1 row: the sentinel below the viewport
-        snap = plan.snapshot["data"]
-        href = ((plan.meta or {}).get("data") or {}).get("href", "")
-        self.view.load_snapshot(snap["node"], plan.viewport, snap.get("initialOffset"), href,
-                                timestamp=plan.snapshot.get("timestamp"))
-        if plan.preludes:
-            self.view.apply_events(plan.preludes)
-        if plan.pointer:
-            self.view.set_state({"mouse": plan.pointer})
-        self.view.apply_events(plan.incrementals)
+        self.view.show_frame(plan_as_frame(plan), page_ts=plan.snapshot.get("timestamp"))
 
     def render(self, events: list[dict], at_ms: float) -> QImage:
         """Frame at ``at_ms`` after the first event, exactly the recorded viewport size."""
@@ -146,6 +152,7 @@ def render_frame_png(
     *,
     allow_web_assets: bool = False,
     renderer: FrameRenderer | None = None,
+    privacy: str = "as-recorded",
 ) -> Path:
     """Render the moment ``at_ms`` (ms after the first event) of a recording to a PNG file.
 
@@ -153,7 +160,7 @@ def render_frame_png(
     QApplication when called outside a Qt program (CLI export); returns the written path.
     """
     own = renderer is None
-    r = renderer or FrameRenderer(allow_web_assets=allow_web_assets)
+    r = renderer or FrameRenderer(allow_web_assets=allow_web_assets, privacy=privacy)
     try:
         img = r.render(events, at_ms)
     finally:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
 from ...analysis.signals import decode_facts
 from ...replay.budgets import clamp_viewport
@@ -125,10 +126,7 @@ def measure_session(renderer: FrameRenderer, db, session_id: str) -> tuple[list[
                 w, h, _ = clamp_viewport(*frame.viewport)
                 v = renderer.view
                 v.resize(max(w, 1), h + 1)
-                v.load_snapshot(frame.node, {"width": w, "height": h}, None, frame.href, timestamp=frame.timestamp)
-                v.set_state(frame.state)
-                if frame.events:
-                    v.apply_events(frame.events)
+                v.show_frame(replace(frame, viewport=(w, h)))
                 renderer.capture(at_ts=frame.timestamp)  # the layout is done once the frame is painted
                 frames += 1
                 result = json.loads(_run_js(renderer, _BOXES_JS % json.dumps(ids)))

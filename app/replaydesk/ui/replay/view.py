@@ -45,6 +45,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from replaydesk.formats import deepjson
 from replaydesk.replay import budgets
 from replaydesk.rrweb import EventType, Source
+from replaydesk.state.privacy import DEFAULT_PRIVACY_MODE, PRIVACY_MODES
 from replaydesk.ui.replay.bridge import RendererBridge
 from replaydesk.ui.replay.page import ReplayPage
 from replaydesk.ui.replay.profile import ReplayProfile
@@ -81,6 +82,9 @@ class ReplayView(QWidget):
     frameTooHeavy = Signal(str)
     #: the zoom mode changed: "fit" or a scale factor
     zoomChanged = Signal(object)
+    #: the renderer process died on its own (crash, OOM killer; not a budget restart): the page
+    #: reloads by itself, its state is gone; the owner redraws on the next ``rendererReady``
+    rendererCrashed = Signal(str)
 
     #: zoom in / out steps (scale factors)
     ZOOM_STEPS = (0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
@@ -158,6 +162,21 @@ class ReplayView(QWidget):
     allowWebAssets = Property(bool, _get_allow_web_assets, _set_allow_web_assets, notify=allowWebAssetsChanged)
     """The "Load page assets from the web" setting: off by default; applies to pages built later."""
 
+    _privacy_mode: str = DEFAULT_PRIVACY_MODE
+
+    @property
+    def privacy_mode(self) -> str:
+        """The replay privacy mode ("as-recorded", "mask-inputs", "mask-text"; state/privacy.py)."""
+        return self._privacy_mode
+
+    def set_privacy_mode(self, mode: str) -> None:
+        """Mask inputs or all text from now on (screen sharing). Applies to what is drawn next:
+        the caller re-seeks (PlayerPane.set_privacy_mode) to redraw the current frame."""
+        if mode not in PRIVACY_MODES:
+            raise ValueError(f"unknown privacy mode {mode!r} (one of {', '.join(PRIVACY_MODES)})")
+        self._privacy_mode = mode
+        self._configure()
+
     @property
     def is_ready(self) -> bool:
         return self._ready
@@ -218,6 +237,21 @@ class ReplayView(QWidget):
     def set_state(self, state: dict) -> None:
         """Restore side state after a seek (see RD.setState in apply.js for the keys)."""
         self._call("rd.setState", state)
+
+    def show_frame(self, frame, page_ts: int | None = None) -> None:
+        """Show one moment (a :class:`~replaydesk.replay.frame.Frame`): build its page,
+        apply its preludes, restore its side state, apply its events. The one way a
+        paused moment reaches the renderer (player, ``render``, headless renderer, clip
+        export). ``page_ts`` anchors the page clock and animation phases (when the page
+        was entered, :func:`~replaydesk.replay.frame.page_start`); default: the frame's time.
+        Nothing waits here: follow with :meth:`request_frame`."""
+        self.load_snapshot(frame.node, {"width": frame.viewport[0], "height": frame.viewport[1]},
+                           frame.initial_offset, frame.href,
+                           timestamp=frame.timestamp if page_ts is None else page_ts)
+        self.apply_events(frame.preludes)
+        if frame.state is not None:
+            self.set_state(frame.state)
+        self.apply_events(frame.events)
 
     def set_viewport(self, width: int, height: int) -> None:
         w, h = self._clamped(width, height)
@@ -412,7 +446,7 @@ class ReplayView(QWidget):
     def _configure(self) -> None:
         cfg = {"allowWebAssets": self._profile.allow_web_assets, "showCursor": self._show_cursor,
                "headless": self._headless}
-        code = f"rd.configure({_json(cfg)})"
+        code = f"rd.configure({_json(cfg)}); RD.sanitize.setPrivacy({_json(self.privacy_mode)})"
         if self._ready:  # before ready, _on_bridge_ready configures first
             self._page.runJavaScript(code)
 
@@ -510,6 +544,8 @@ class ReplayView(QWidget):
         if self._closed:
             return
         if not self._killing:  # crashed on its own: the frames it owed are lost as well
-            self.restart_renderer(f"the renderer stopped ({getattr(status, 'name', status)})")
+            reason = f"the renderer stopped ({getattr(status, 'name', status)}, exit code {exit_code})"
+            self.restart_renderer(reason)
+            self.rendererCrashed.emit(reason)
             return
         self._page.load(QUrl(RENDERER_URL))
