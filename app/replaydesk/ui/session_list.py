@@ -39,7 +39,7 @@ _SAMPLES = {
 }
 NAMES = [c[0] for c in COLUMNS]
 #: the columns the default pane width is made for (the rest show when there is room)
-CORE = ("Started", "User", "Duration", "Errors", "Clicks", "Device")
+CORE = ("Started", "User", "Duration", "Errors", "Clicks", "Device", "Signals")
 
 
 class SessionListPane(QWidget):
