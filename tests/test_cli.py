@@ -294,3 +294,30 @@ def test_insights_lists_findings_with_rule_and_selector(tmp_path, corpus):
     assert r.returncode == 2 and r.stderr.strip().endswith("form_abandonment") and "Traceback" not in r.stderr
     r = run("insights", "no-such-session", db=db)
     assert r.returncode == 2 and "no session" in r.stderr
+
+
+def test_fields_reports_last_field_and_errors_and_refuses_bad_input(tmp_path, corpus):
+    db = tmp_path / "s.db"
+    assert run("import", corpus / "archive-demo.zip", db=db).returncode == 0
+    r = run("fields", "--url", "/checkout.html?step=2", "--json", db=db)
+    assert r.returncode == 0, r.stderr
+    rep = orjson.loads(r.stdout)
+    assert rep["pattern"] == "/checkout.html" and rep["abandoned"] == 1
+    assert rep["last_fields"][0]["field"] == "input#card"
+    card = next(f for f in rep["fields"] if f["selector"] == "input#card")
+    assert card["sessions"] == 3 and card["errors"] >= 1 and card["last_touched"] == 1
+    r = run("fields", "--url", "/checkout.html", db=db)
+    assert r.returncode == 0 and "left without a submit" in r.stdout and "input#card: 1 (100%)" in r.stdout
+    r = run("fields", "--url", "/nope", db=db)
+    assert r.returncode == 2 and "no page views match '/nope'" in r.stderr and "Traceback" not in r.stderr
+    r = run("heatmap", "--url", "/index.html", "--kind", "click", "--near-misses", tmp_path / "n.csv",
+            "-o", tmp_path / "h.png", db=db)
+    assert r.returncode == 2 and "--near-misses needs --kind taps" in r.stderr
+    # a tap map with its near-miss table, drawn on white: needs a QGuiApplication (it aborted without one)
+    table = tmp_path / "near.csv"
+    r = run("heatmap", "--url", "/cart.html", "--kind", "taps", "--no-render", "--near-misses", table,
+            "-o", tmp_path / "taps.png", db=db)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "taps.png").stat().st_size > 1000
+    assert table.read_text().splitlines()[0].startswith("element,near_misses,taps,rate,")
+    assert "near-misses in 5 taps" in r.stdout

@@ -28,6 +28,7 @@ SUBCOMMANDS = {
     "info": commands.cmd_info,
     "heatmap": insights_commands.cmd_heatmap,
     "pages": insights_commands.cmd_pages,
+    "fields": insights_commands.cmd_fields,
     "render": commands.cmd_render,
     "insights": commands.cmd_insights,
     "prune": commands.cmd_prune,

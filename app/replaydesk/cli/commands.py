@@ -399,7 +399,9 @@ def run_gui(args) -> int:
         if not demo.exists():
             raise UserError(f"the bundled demo archive is missing ({demo})")
         paths.append(str(demo))
-    db_path = Path(args.db).expanduser() if args.db else default_db_path()
+    from ..ui.settings import configured_store_path  # File > Preferences > Store file
+
+    db_path = Path(args.db).expanduser() if args.db else (configured_store_path() or default_db_path())
     db_path.parent.mkdir(parents=True, exist_ok=True)
     open_store(db_path).conn.close()  # create/upgrade now: a broken store is a one-line error
     from ..ui.app import run_gui as start

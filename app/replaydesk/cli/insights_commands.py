@@ -7,7 +7,9 @@ from pathlib import Path
 
 import orjson
 
+from ..analysis.fields import field_dropoff
 from ..analysis.heatmap_report import write_elements_csv
+from ..analysis.tap_accuracy import NEAR_MISS_HEADER, near_miss_csv_rows, tap_accuracy
 from ..store.insights import DEVICE_BANDS, Selection, pages_overview, url_pattern
 from . import commands
 
@@ -22,12 +24,18 @@ def add_parsers(sub, db_arg) -> None:
     db_arg(sp)
     sp.add_argument("-o", "--output", required=True, metavar="FILE", help="PNG file to write")
     sp.add_argument("--csv", metavar="FILE", help="also write the ranked elements table (click/taps)")
+    sp.add_argument("--near-misses", metavar="FILE", help="with --kind taps: also write the ranked near-miss table")
     sp.add_argument("--no-render", action="store_true", help="draw on white instead of the rendered page")
     sp.add_argument("--web-assets", action="store_true", help="let the page load http(s) assets")
 
     sp = sub.add_parser("pages", help="pages overview: views, sessions, exits, exit rate, time on page, signals")
     db_arg(sp)
     sp.add_argument("--json", action="store_true", help="print one JSON array")
+
+    sp = sub.add_parser("fields", help="form field drop-off of one page: focus, time, corrections, errors, last field")
+    sp.add_argument("--url", required=True, metavar="PATTERN", help="page URL or pattern (as for heatmap)")
+    db_arg(sp)
+    sp.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def cmd_pages(args) -> int:
@@ -44,15 +52,40 @@ def cmd_pages(args) -> int:
     return 0
 
 
+def cmd_fields(args) -> int:
+    db = commands._open(args, must_exist=True)
+    try:
+        rep = field_dropoff(db, Selection(pattern=url_pattern(args.url)))
+    except ValueError as exc:
+        raise commands.UserError(str(exc)) from None
+    if args.json:
+        sys.stdout.write(orjson.dumps(rep.to_dict(), option=orjson.OPT_INDENT_2).decode() + "\n")
+        return 0
+    print(f"{rep.pattern}: {rep.page_views} page views, {rep.with_input} with a field touched,"
+          f" {rep.submitted} submitted, {rep.abandoned} left without a submit")
+    print(f"{'field':32} {'sess':>5} {'avg s':>6} {'corr':>5} {'errors':>6} {'last':>5}")
+    for f in rep.fields:
+        print(f"{f.selector[:32]:32} {f.sessions:>5} {f.avg_time_s:>6.1f} {f.corrections:>5} {f.errors:>6}"
+              f" {f.last_touched:>5}")
+    if rep.last_fields:
+        print("last field before leaving without a submit:")
+        for sel, n, share in rep.last_fields:
+            print(f"  {sel}: {n} ({share * 100:.0f}%)")
+    return 0
+
+
 def cmd_heatmap(args) -> int:
     if args.width is not None and not 200 <= args.width <= 4000:
         raise commands.UserError(f"--width {args.width}: choose 200 to 4000 px")
     if args.csv and args.kind not in ("click", "taps"):
         raise commands.UserError("--csv needs --kind click or taps")
+    if args.near_misses and args.kind != "taps":
+        raise commands.UserError("--near-misses needs --kind taps")
     db = commands._open(args, must_exist=True)
     from ..ui.heatmap_render import build_heatmap  # Qt: only for this command
-    from ..ui.replay.headless import FrameRenderer, RenderError
+    from ..ui.replay.headless import FrameRenderer, RenderError, ensure_application
 
+    ensure_application()  # drawing text needs a QGuiApplication, with --no-render too
     sel = Selection(pattern=url_pattern(args.url), device=args.device)
     renderer = None
     try:
@@ -82,4 +115,20 @@ def cmd_heatmap(args) -> int:
         except OSError as exc:
             raise commands.UserError(f"cannot write {args.csv}: {exc.strerror}") from None
         print(f"wrote {args.csv} ({len(res.elements)} elements)")
+    if args.near_misses:
+        _write_near_misses(args.near_misses, tap_accuracy(db, sel))
     return 0
+
+
+def _write_near_misses(path, acc) -> None:
+    import csv
+
+    try:
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(NEAR_MISS_HEADER)
+            w.writerows(near_miss_csv_rows(acc))
+    except OSError as exc:
+        raise commands.UserError(f"cannot write {path}: {exc.strerror}") from None
+    print(f"wrote {path} ({len(acc.rows)} elements with near-misses, {len(acc.misses)} near-misses"
+          f" in {acc.taps} taps)")

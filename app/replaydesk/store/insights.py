@@ -215,3 +215,20 @@ def pages_overview(db, session_filter: SessionFilter | None = None) -> list[dict
         })
     out.sort(key=lambda r: (-r["views"], r["pattern"]))
     return out
+
+
+def select_taps(db, sel: Selection) -> list[tuple]:
+    """Taps on the selected page views in time order per page view, for tap accuracy:
+    ``(session_id, page_seq, t, selector, tag, role, page_x, page_y, box_x, box_y, box_w,
+    box_h, viewport_width)`` (box values None where no box was measured)."""
+    urls = matching_urls(db, sel.pattern)
+    if not urls:
+        return []
+    sw, sargs = sel.session_where()
+    ww, wargs = sel.width_where("i.viewport_width")
+    q = ("SELECT i.session_id, i.page_seq, i.t, i.selector, i.tag, i.role, i.x + i.scroll_x, i.y + i.scroll_y,"
+         " i.box_x, i.box_y, i.box_w, i.box_h, i.viewport_width FROM interactions i"
+         f" WHERE i.url IN ({_in(urls)}) AND i.kind = 'tap' AND {ww}"
+         f" AND i.session_id IN (SELECT s.id FROM sessions s WHERE {sw})"
+         " ORDER BY i.session_id, i.page_seq, i.t")
+    return _conn(db).execute(q, [*urls, *wargs, *sargs]).fetchall()

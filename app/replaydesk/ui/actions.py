@@ -28,6 +28,7 @@ class ActionId(str, Enum):
     THEME_LIGHT = "theme_light"
     THEME_DARK = "theme_dark"
     SIGNAL_THRESHOLDS = "signal_thresholds"
+    PREFERENCES = "preferences"
     SHORTCUTS = "shortcuts"
     ABOUT = "about"
 
@@ -50,6 +51,7 @@ _SPECS: dict[ActionId, tuple[str, object, str]] = {
     ActionId.THEME_LIGHT: ("&Light", None, "Light colours"),
     ActionId.THEME_DARK: ("&Dark", None, "Dark colours"),
     ActionId.SIGNAL_THRESHOLDS: ("Signal &Thresholds…", None, "The rules' numbers for rage, dead and error clicks and the other frustration signals"),
+    ActionId.PREFERENCES: ("&Preferences…", "Ctrl+,", "Store location, theme, privacy, signal thresholds and clip export defaults"),
     ActionId.SHORTCUTS: ("&Keyboard Shortcuts", "F1", "List every keyboard shortcut"),
     ActionId.ABOUT: ("&About ReplayDesk", None, "Version and licence"),
 }

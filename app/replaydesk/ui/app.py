@@ -177,6 +177,11 @@ def run_gui(paths: list[str], db_path: str | Path, *, crash_dialog: bool = True,
         print(f"replaydesk: {problem}", file=sys.stderr)
         return 2
     _prepare_environment(verbose)
+    from .single_instance import ALREADY_OPEN, HANDED_OVER, hand_over
+
+    if hand_over(db_path, [str(p) for p in paths]):  # a window is open on this store: one writer only
+        print(HANDED_OVER if paths else ALREADY_OPEN)
+        return 0
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtWidgets import QApplication
 
@@ -195,6 +200,7 @@ def run_gui(paths: list[str], db_path: str | Path, *, crash_dialog: bool = True,
     app.setDesktopFileName(APP_ID)  # Wayland/X11 match the window to packaging/replaydesk.desktop
     app.setWindowIcon(app_icon())
     window = MainWindow(db_path)
+    _listen_for_other_starts(window, db_path)
     if crash_dialog:
         install_error_handler(window)
     window.show()
@@ -205,6 +211,22 @@ def run_gui(paths: list[str], db_path: str | Path, *, crash_dialog: bool = True,
     if paths:
         window.import_paths([str(p) for p in paths])
     return app.exec()
+
+
+def _listen_for_other_starts(window, db_path) -> None:
+    """Later ``replaydesk ARCHIVE`` starts on this store hand their archives to this window."""
+    from .single_instance import InstanceServer
+
+    server = window.instance_server = InstanceServer(db_path, window)
+
+    def received(paths: list) -> None:
+        window.showNormal() if window.isMinimized() else window.show()
+        window.raise_()
+        window.activateWindow()
+        window.import_paths(paths)
+
+    server.pathsReceived.connect(received)
+    server.listen()
 
 
 #: smoke tests (the installed wheel, the packaged build): quit this many ms after the window is

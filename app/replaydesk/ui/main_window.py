@@ -197,6 +197,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(a[ActionId.OPEN_FOLDER])
         self.recent_menu = file_menu.addMenu("Open &Recent")
         file_menu.addSeparator()
+        file_menu.addAction(a[ActionId.PREFERENCES])
+        file_menu.addSeparator()
         file_menu.addAction(a[ActionId.QUIT])
         view = mb.addMenu("&View")
         view.addAction(a[ActionId.FOCUS_SEARCH])
@@ -239,6 +241,7 @@ class MainWindow(QMainWindow):
         a[ActionId.WEB_ASSETS].setChecked(self.settings.get("replay/web_assets"))
         a[ActionId.WEB_ASSETS].toggled.connect(self._on_web_assets_toggled)
         a[ActionId.SHORTCUTS].triggered.connect(self.show_shortcuts)
+        a[ActionId.PREFERENCES].triggered.connect(self.show_preferences)
         a[ActionId.SIGNAL_THRESHOLDS].triggered.connect(self.show_signal_thresholds)
         a[ActionId.RESET_LAYOUT].triggered.connect(self.reset_layout)
         a[ActionId.ZOOM_FIT].triggered.connect(lambda: self.player.view.set_zoom("fit"))
@@ -484,6 +487,16 @@ class MainWindow(QMainWindow):
     def _on_web_assets_toggled(self, on: bool) -> None:
         self.settings.set("replay/web_assets", on)
         self.player.set_allow_web_assets(on)
+
+    def show_preferences(self):
+        """File > Preferences… (Ctrl+,): OK applies to this window at once (the store: next start)."""
+        from .preferences_dialog import Preferences, PreferencesDialog, apply_preferences
+
+        dlg = self.preferences_dialog = PreferencesDialog(
+            Preferences.from_settings(self.settings), str(self.db_path), self.show_signal_thresholds, self)
+        dlg.accepted.connect(lambda: apply_preferences(self, dlg.values()))
+        dlg.open()
+        return dlg
 
     def show_shortcuts(self) -> ShortcutsDialog:
         self.shortcuts_dialog = ShortcutsDialog(self.all_actions(), self)

@@ -40,6 +40,10 @@ OPTIONS = {
         Option("view/privacy", str, "as-recorded", "replay privacy mode: as-recorded, mask-inputs or mask-text"),
         Option("view/mask_emails", bool, False, "mask e-mail addresses everywhere in the UI (demos)"),
         Option("signals/settings", str, "", "frustration signal thresholds (SignalSettings JSON; empty: the store's)"),
+        Option("store/path", str, "", "store file used from the next start (empty: $REPLAYDESK_DB or the user data directory)"),
+        Option("export/fps", int, 15, "default frames per second of an exported clip"),
+        Option("export/width", str, "recorded", "default width of an exported clip in px, or \"recorded\" (the viewport's)"),
+        Option("export/format", str, "mp4", "default file format of an exported clip: mp4, webm or gif"),
     )
 }
 
@@ -107,3 +111,17 @@ class Settings:
         recent = recent[:limit]
         self.set("files/recent", recent)
         return recent
+
+
+def configured_store_path() -> "Path | None":
+    """The store chosen in Preferences, or ``None`` when ``$REPLAYDESK_DB`` is set (scripts and
+    tests win) or nothing was chosen. Read once at start-up: the window keeps its store open."""
+    import os
+    from pathlib import Path
+
+    from ..store.db import ENV_DB
+
+    if os.environ.get(ENV_DB):
+        return None
+    chosen = Settings().get("store/path")
+    return Path(chosen).expanduser() if chosen else None
