@@ -4,7 +4,6 @@ it to the open window, Cancel changes nothing, and the store location is used at
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialogButtonBox
 
@@ -143,3 +142,22 @@ def test_an_odd_width_disables_ok(window):
     assert dlg.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
     assert dlg.values().export_width == "1000"
     dlg.reject()
+
+
+def test_the_chosen_store_is_opened_at_the_next_start(tmp_path):
+    """`replaydesk` without --db or $REPLAYDESK_DB opens the store chosen in Preferences."""
+    import os
+    import subprocess
+    import sys
+
+    chosen = tmp_path / "chosen" / "team.db"
+    (tmp_path / "config" / "ReplayDesk").mkdir(parents=True)
+    (tmp_path / "config" / "ReplayDesk" / "ReplayDesk.ini").write_text(f"[store]\npath={chosen}\n")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QTWEBENGINE_DISABLE_SANDBOX="1", REPLAYDESK_QUIT_AFTER_MS="0",
+               XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_STATE_HOME=str(tmp_path / "state"),
+               XDG_DATA_HOME=str(tmp_path / "data"))
+    env.pop("REPLAYDESK_DB", None)
+    r = subprocess.run([sys.executable, "-m", "replaydesk"], env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert chosen.is_file()
+    assert not (tmp_path / "data" / "ReplayDesk" / "replaydesk.db").exists()

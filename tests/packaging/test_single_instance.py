@@ -73,20 +73,18 @@ def test_server_receives_paths_and_ignores_garbage(qtbot, tmp_path):
         bad.flush()
         qtbot.wait(100)
         assert got == []
-        # hand_over blocks, so it runs in a thread while this one serves the event loop
-        import threading
-
-        result = []
-        t = threading.Thread(target=lambda: result.append(hand_over(tmp_path / "store.db", [str(tmp_path / "a.zip")])))
-        t.start()
-        qtbot.waitUntil(lambda: bool(got), timeout=5000)
-        t.join(5)
-        assert got == [[str(tmp_path / "a.zip")]] and result == [True]
+        # hand_over blocks, so it runs in another process while this one serves the event loop
+        code = "import sys; from replaydesk.ui.single_instance import hand_over; print(hand_over(sys.argv[1], sys.argv[2:]))"
+        proc = subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "store.db"), str(tmp_path / "a.zip")],
+                                stdout=subprocess.PIPE, text=True, env=_env(tmp_path))
+        qtbot.waitUntil(lambda: bool(got), timeout=10_000)
+        qtbot.waitUntil(lambda: proc.poll() is not None, timeout=10_000)
+        assert got == [[str(tmp_path / "a.zip")]]
+        assert proc.stdout.read().strip() == "True"
     finally:
         server.close()
 
 
-@pytest.mark.slow
 def test_second_start_hands_the_archive_to_the_running_window(tmp_path):
     db = tmp_path / "store.db"
     cmd = [sys.executable, "-m", "replaydesk", "--db", str(db)]

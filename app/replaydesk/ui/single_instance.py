@@ -71,6 +71,7 @@ class InstanceServer(QObject):
         self.server = QLocalServer(self)
         self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self.server.newConnection.connect(self._on_connection)
+        self._socks: list[QLocalSocket] = []  # open connections (dropped on disconnect)
 
     def listen(self) -> bool:
         if self.server.listen(self.name):
@@ -83,14 +84,25 @@ class InstanceServer(QObject):
         return ok
 
     def close(self) -> None:
+        for sock in self._socks:
+            sock.readyRead.disconnect()
+            sock.disconnected.disconnect()
+            sock.abort()
+        self._socks.clear()
         self.server.close()
+
+    def _drop(self, sock: QLocalSocket) -> None:
+        if sock in self._socks:
+            self._socks.remove(sock)
+            sock.deleteLater()
 
     def _on_connection(self) -> None:
         while self.server.hasPendingConnections():
             sock = self.server.nextPendingConnection()
             buf = bytearray()  # this connection's bytes until the newline
             sock.readyRead.connect(lambda s=sock, b=buf: self._on_ready(s, b))
-            sock.disconnected.connect(sock.deleteLater)
+            self._socks.append(sock)
+            sock.disconnected.connect(lambda s=sock: self._drop(s))
             if sock.bytesAvailable():
                 self._on_ready(sock, buf)
 
