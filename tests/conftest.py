@@ -63,17 +63,31 @@ def db_path(tmp_path) -> Path:
     return tmp_path / "store.db"
 
 
-@pytest.fixture(scope="session")
-def seeded_db_path(tmp_path_factory, corpus) -> Path:
-    """A store holding the nine corpus sessions (built once per run)."""
-    from replaydesk.store import import_paths, open_store
+def _import_demo(tmp_path_factory, corpus, name: str, import_paths) -> Path:
+    from replaydesk.store import open_store
 
-    p = tmp_path_factory.mktemp("seeded") / "store.db"
+    p = tmp_path_factory.mktemp(name) / "store.db"
     db = open_store(p)
     report = import_paths(db, [corpus / "archive-demo.zip"])
     assert len(report.added) == 9, report.rejected
     db.conn.close()
     return p
+
+
+@pytest.fixture(scope="session")
+def seeded_db_path(tmp_path_factory, corpus) -> Path:
+    """A store holding the nine corpus sessions (built once per run)."""
+    from replaydesk.store import import_paths
+
+    return _import_demo(tmp_path_factory, corpus, "seeded", import_paths)
+
+
+@pytest.fixture(scope="session")
+def signals_db_path(tmp_path_factory, corpus) -> Path:
+    """The corpus imported the way the app imports it (frustration signals included), once per run."""
+    from replaydesk.analysis.importing import import_paths
+
+    return _import_demo(tmp_path_factory, corpus, "signals", import_paths)
 
 
 @pytest.fixture

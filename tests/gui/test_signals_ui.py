@@ -40,19 +40,6 @@ CLEAN = "ses_46d365862838"
 SIGNALS_COL = [c[0] for c in COLUMNS].index("Signals")
 
 
-@pytest.fixture(scope="session")
-def signals_db_path(tmp_path_factory, corpus):
-    """The corpus imported the way the app imports (signals included), once per run."""
-    from replaydesk.analysis.importing import import_paths
-
-    p = tmp_path_factory.mktemp("signals") / "store.db"
-    db = open_store(p)
-    report = import_paths(db, [corpus / "archive-demo.zip"])
-    assert len(report.added) == 9, report.rejected
-    db.conn.close()
-    return p
-
-
 @pytest.fixture
 def sdb_path(signals_db_path, tmp_path):
     p = tmp_path / "signals.db"

@@ -21,20 +21,10 @@ from replaydesk.work import CancelToken, Cancelled
 LABELLED = ("rage_click", "dead_click", "error_click", "quick_back")
 
 
-@pytest.fixture(scope="module")
-def imported_path(tmp_path_factory, corpus):
-    p = tmp_path_factory.mktemp("sig") / "store.db"
-    db = open_store(p)
-    report = import_paths(db, [corpus / "archive-demo.zip"])
-    assert len(report.added) == 9, report.rejected
-    db.conn.close()
-    return p
-
-
 @pytest.fixture
-def db(imported_path, tmp_path):
+def db(signals_db_path, tmp_path):
     p = tmp_path / "s.db"
-    shutil.copy(imported_path, p)
+    shutil.copy(signals_db_path, p)
     d = open_store(p)
     yield d
     d.conn.close()
