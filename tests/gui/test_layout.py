@@ -112,10 +112,10 @@ def test_default_layout_fits(qtbot, make_window, size):
 
 def drag_separator(qtbot, w, dock, width, monkeypatch) -> None:
     """What a separator drag does: the pane resizes while the mouse button is down."""
-    from replaydesk.ui import main_window
+    from replaydesk.ui import pane_layout
 
     with monkeypatch.context() as m:
-        m.setattr(main_window.QGuiApplication, "mouseButtons", staticmethod(lambda: Qt.MouseButton.LeftButton))
+        m.setattr(pane_layout.QGuiApplication, "mouseButtons", staticmethod(lambda: Qt.MouseButton.LeftButton))
         w.resizeDocks([dock], [width], Qt.Orientation.Horizontal)
         QApplication.processEvents()
     settle(qtbot, w)

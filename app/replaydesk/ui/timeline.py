@@ -16,6 +16,8 @@ Mouse: wheel zooms the time axis around the pointer, dragging the plot pans it, 
 playhead scrubs, a click jumps (snapping to a marker under the pointer), a double click
 shows the whole session. Hovering a marker or the graph shows a tooltip.
 
+The lanes' y layout, marker kinds and tooltip texts live in :mod:`.timeline_lanes`.
+
 Run ``python -m replaydesk.ui.timeline_preview`` for a preview on the bundled demo archive.
 """
 
@@ -39,53 +41,24 @@ from .formatting import clock
 from . import signals_style as ss
 from .plaintext import plain_tooltip
 from .theme_colors import TimelineColors, colors_for
-
-#: marker lanes top to bottom: (title, kinds)
-LANES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Pages", ("navigation",)),
-    ("Clicks", ("click", "tap", "dead_click", "error_click", "rage_click")),
-    ("Errors", ("console_error",)),
-    ("Events", ("custom", "annotation")),
+from .timeline_lanes import (  # noqa: F401 - re-exported: tests and previews import them from here
+    ACTIVITY_PEAK_Y,
+    HIT_PX,
+    KIND_NAMES,
+    LANE_H,
+    LANES,
+    SIGNAL_LANE_PX,
+    SYMBOLS,
+    Y_MAX,
+    Y_MIN,
 )
-LANE_H = 0.30  # height of one marker lane; the activity graph spans y 0..1
-ACTIVITY_PEAK_Y = 0.88
-Y_MIN = -len(LANES) * LANE_H  # without signal lanes (see TimelineWidget.y_min)
-#: height the widget asks for per signal lane, on top of its base height
-SIGNAL_LANE_PX = 16
-Y_MAX = 1.04
-KIND_NAMES = {
-    "click": "Click",
-    "tap": "Tap",
-    "navigation": "Page",
-    "console_error": "Console error",
-    "custom": "Custom event",
-    "rage_click": "Rage click",
-    "dead_click": "Dead click",
-    "error_click": "Error click",
-    "annotation": "Note",
-}
-#: kind -> (pyqtgraph symbol, size in px, outlined)
-SYMBOLS = {
-    "navigation": ("t2", 11, False),
-    "click": ("o", 7, False),
-    "tap": ("o", 8, False),
-    "dead_click": ("x", 10, True),
-    "error_click": ("h", 11, False),
-    "rage_click": ("star", 16, False),
-    "console_error": ("d", 11, False),
-    "custom": ("s", 8, False),
-    "annotation": ("t", 11, False),
-}
-HIT_PX = 6
+from .timeline_lanes import LANE_OF as _LANE_OF
+from .timeline_lanes import describe_marker as _describe
+from .timeline_lanes import finding_marker as _finding_marker
+from .timeline_lanes import lane_center as _lane_center
+
 _TIME_STEPS_MS = (100, 200, 500, 1_000, 2_000, 5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000,
                   900_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 43_200_000, 86_400_000)
-
-
-def _lane_center(i: int) -> float:
-    return -(i + 0.5) * LANE_H
-
-
-_LANE_OF = {kind: i for i, (_t, kinds) in enumerate(LANES) for kind in kinds}
 
 
 class TimeAxisItem(pg.AxisItem):
@@ -613,26 +586,3 @@ class TimelineWidget(QWidget):
             else:
                 label.setVisible(False)
 
-
-def _finding_marker(f: dict) -> Marker:
-    """A stored finding as a marker of its signal lane (``detail`` is the finding)."""
-    return Marker(int(f.get("t_ms") or 0), str(f.get("kind")), str(f.get("evidence") or ""), f)
-
-
-def _describe(m: Marker) -> str:
-    d = m.detail or {}
-    if "rule" in d and m.kind in ss.STYLES:
-        return ss.describe_finding(dict(d))
-    name = KIND_NAMES.get(m.kind, m.kind.replace("_", " ").capitalize())
-    head = f"{name} · {clock(m.t)}"
-    if m.kind == "navigation":
-        return f"{head}\n{d.get('url') or m.label}"
-    if m.kind in ("click", "tap"):
-        x, y = d.get("x"), d.get("y")
-        return f"{head} at ({x:.0f}, {y:.0f})" if isinstance(x, (int, float)) and isinstance(y, (int, float)) else head
-    if m.kind == "console_error":
-        msg = str(d.get("message") or m.label)
-        return f"{head}\n{msg[:300]}"
-    if m.kind == "custom":
-        return f"{name} “{m.label}” · {clock(m.t)}"
-    return f"{head}\n{m.label}" if m.label else head
