@@ -10,6 +10,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QImage
 from PySide6.QtWidgets import QFileDialog
 
+from tests.gui.conftest import shown_main_window
 from replaydesk.resources import demo_archive
 from replaydesk.ui.main_window import MainWindow
 from replaydesk.ui.session_model import SESSION_ID_ROLE
@@ -35,15 +36,8 @@ def similarity(img: QImage, truth_path: Path) -> float:
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    use_settings_file(str(tmp_path / "settings.ini"))
-    w = MainWindow(tmp_path / "store.db")
-    qtbot.addWidget(w)
-    w.resize(1600, 960)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.close()
-    use_settings_file(None)
+    with shown_main_window(qtbot, tmp_path, tmp_path / "store.db") as w:
+        yield w
 
 
 def import_demo_via_menu(qtbot, w, monkeypatch):

@@ -16,6 +16,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QStyleOptionViewItem
 
+from tests.gui.conftest import shown_main_window
 from replaydesk.analysis.signals import SignalSettings
 from replaydesk.state.filters import ListState, filter_from_json, filter_to_json
 from replaydesk.state.playback import PlaybackState
@@ -24,9 +25,7 @@ from replaydesk.store.queries import SessionFilter
 from replaydesk.store.signals import session_findings
 from replaydesk.ui import signals_style as ss
 from replaydesk.ui.filter_bar import FilterBar
-from replaydesk.ui.main_window import MainWindow
 from replaydesk.ui.session_model import COLUMNS, SessionTableModel
-from replaydesk.ui.settings import use_settings_file
 from replaydesk.ui.signal_settings_dialog import SignalSettingsDialog
 from replaydesk.ui.signals_badges import SIGNALS_ROLE, SignalBadgeDelegate
 from replaydesk.ui.timeline import TimelineWidget
@@ -219,15 +218,8 @@ def test_thresholds_dialog_offers_every_field_and_resets(qtbot):
 
 @pytest.fixture
 def window(qtbot, tmp_path, sdb_path):
-    use_settings_file(str(tmp_path / "settings.ini"))
-    w = MainWindow(sdb_path)
-    qtbot.addWidget(w)
-    w.resize(1600, 960)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.close()
-    use_settings_file(None)
+    with shown_main_window(qtbot, tmp_path, sdb_path) as w:
+        yield w
 
 
 def _open(qtbot, w, sid):

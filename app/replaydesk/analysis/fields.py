@@ -23,6 +23,8 @@ field, ``input[name=...]``.
 
 from __future__ import annotations
 
+from ..store import connection_of
+
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -233,7 +235,7 @@ def field_dropoff(db, selection: Selection, *, cancel: CancelToken | None = None
     views = page_views(db, selection)
     if not views:
         raise ValueError(f"no page views match {selection.pattern!r}")
-    conn = getattr(db, "conn", db)
+    conn = connection_of(db)
     rep = FieldReport(pattern=selection.pattern, page_views=len(views))
     acc = _Acc()
     for i, (sid, _seq, t0, t1, *_rest) in enumerate(views):

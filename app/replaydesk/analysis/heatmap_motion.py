@@ -9,6 +9,8 @@ root id); pointer positions are viewport coordinates, placed on the page with th
 
 from __future__ import annotations
 
+from ..store import connection_of
+
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -33,7 +35,7 @@ class Motion:
 def page_view_motion(db, views: list[tuple], *, cancel: CancelToken | None = None,
                      progress: Callable[[int, int, str], None] | None = None, moves: bool = True) -> Motion:
     """``views``: rows of :func:`replaydesk.store.insights.page_views`."""
-    conn = getattr(db, "conn", db)
+    conn = connection_of(db)
     bottoms, folds, mx, my = [], [], [], []
     for i, (sid, _seq, t0, t1, vw, vh, _last) in enumerate(views):
         if cancel is not None:

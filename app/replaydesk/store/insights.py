@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
+from .db import connection_of as _conn
 from .queries import SessionFilter
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
@@ -39,10 +40,6 @@ def url_pattern(url: str | None) -> str:
     segs = [":id" if (_NUM.match(s) or _UUID.match(s)) else s for s in path.split("/")]
     out = "/".join(segs)
     return out if out.startswith("/") else "/" + out
-
-
-def _conn(db):
-    return getattr(db, "conn", db)
 
 
 def matching_urls(db, pattern: str) -> list[str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from .db import connection_of
 from .ingest import _delete_session
 
 
@@ -41,7 +42,7 @@ def sessions_older_than(conn, days: float, now_ms: int | None = None) -> list[st
 def erase_sessions(db, ids: list[str]) -> Erasure:
     """Delete ``ids`` with everything derived from them (cascade), URLs no session
     visits any more, then compact so that none of their bytes stay in the file or WAL."""
-    conn = getattr(db, "conn", db)
+    conn = connection_of(db)
     conn.execute("PRAGMA secure_delete = ON")
     conn.execute("BEGIN IMMEDIATE")
     try:

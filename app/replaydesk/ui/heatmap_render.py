@@ -10,6 +10,8 @@ captured. The same page then answers where each clicked element's box is at that
 
 from __future__ import annotations
 
+from ..store import connection_of
+
 import json
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -83,7 +85,7 @@ def render_background(db, view: tuple, width: int, selectors: list[str], rendere
     """Draw page view ``view`` (a :func:`~replaydesk.store.insights.page_views` row) at
     ``width`` px, full height, and measure ``selectors`` in it."""
     sid, _seq, t0, t1, vw, vh, _last = view
-    conn = getattr(db, "conn", db)
+    conn = connection_of(db)
     t_snap = next((e["timestamp"] for e in iter_events(conn, sid, t0, t1) if e.get("type") == 2), t0)
     replay = open_session_replay(db, sid)
     mirror = replay.seek(t_snap)
