@@ -17,6 +17,8 @@ from pathlib import Path
 import orjson
 import pytest
 
+from tests.xserver import x_display  # noqa: F401  (fixture: one Xvfb per test session, for tests/display and the wheel)
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu")
