@@ -83,7 +83,7 @@ def test_sql_only_in_store_contract_covers_every_other_module():
     import replaydesk
 
     [c] = [c for c in _contracts() if c["name"].startswith("SQL only in store/")]
-    assert c["type"] == "forbidden" and c["forbidden_modules"] == ["sqlite3"]
+    assert c["type"] == "forbidden" and c["forbidden_modules"] == ["sqlite3", "sqlcipher3"]  # plain and encrypted stores
     [bottom] = [c for c in _contracts() if "replaydesk.rrweb" in c.get("source_modules", [])]
     assert "sqlite3" in bottom["forbidden_modules"]
     others = {f"replaydesk.{m.name}" for m in pkgutil.iter_modules(replaydesk.__path__)

@@ -279,6 +279,16 @@
     canvas.style.removeProperty('background-image');
   }
 
+  // shared with webgl.js, which draws WebGL batches into the same bitmaps
+  RD.canvasQueue = canvasQueue;
+  RD.deserializeCanvasArg = deserializeArg;
+  RD.resolveCanvasHolders = resolveHolders;
+  /** A batch of `part` (recorded commands) ran on the canvas; `drawn`: its bitmap changed. */
+  RD.canvasDrawn = function (canvas, part, drawn) {
+    if (drawn) plainImage.delete(canvas);
+    extendHistory(canvas, 'gl:' + fnv(part), false);
+  };
+
   RD.drawCanvasImage = function (canvas, dataURL, clear) {
     if (!dataURL || RD.schemeOf(dataURL) !== 'data') return;
     canvasQueue(canvas, () =>
@@ -324,7 +334,7 @@
     if (t === 'ImageData') {
       const [data, w, h] = (arg.args || []).map((a) => deserializeArg(a, ctx2d, asyncs));
       const arr = data instanceof Uint8ClampedArray ? data : new Uint8ClampedArray(data);
-      return ctx2d.createImageData ? new ImageData(arr, w, h) : null;
+      return new ImageData(arr, w, h); // also for WebGL's texImage2D (webgl.js)
     }
     if (t === 'HTMLImageElement' || t === 'HTMLCanvasElement' || t === 'ImageBitmap' || t === 'Blob') {
       const holder = { value: null };
@@ -353,7 +363,8 @@
   RD.applyCanvas = function (d) {
     const canvas = RD.mirror.get(d.id);
     if (!canvas || canvas.localName !== 'canvas') return;
-    if (d.type !== undefined && d.type !== 0) return; // WebGL command streams are not replayed
+    const kind = d.type === undefined ? 0 : d.type;
+    if (kind !== 0 && kind !== 1 && kind !== 2) return;
     let commands = d.commands || [{ property: d.property, args: d.args, setter: d.setter }];
     if (!Array.isArray(commands)) return;
     const room = LIMITS.canvasCommands - RD.budget.canvasCommands;
@@ -363,6 +374,7 @@
     }
     RD.budget.canvasCommands += commands.length;
     if (!commands.length) return;
+    if (kind !== 0) return RD.applyWebGL(canvas, kind, commands); // webgl.js
     canvasQueue(canvas, async () => {
       const ctx = canvas.getContext('2d');
       if (!ctx) return;

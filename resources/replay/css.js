@@ -108,6 +108,14 @@
   const INJECTED_CSS = (RD.INJECTED_CSS = [
     'noscript, rd-script, rd-base, [data-rd-hidden] { display: none !important; }',
     '*, *::before, *::after { scrollbar-width: none !important; }',
+    // a <details> that opens with a transition on ::details-content (interpolate-size) would
+    // grow in real time after a seek: Chromium 140 does not list that pseudo-element's
+    // transitions in getAnimations(), so settleAnimations cannot finish them, and the frame
+    // (and the scroll restored on it) showed the content still collapsed
+    'details::details-content { transition: none !important; }',
+    // the recorded scroll events already carry the live page's scroll anchoring; anchoring in
+    // the replay would move a restored scroll again whenever layout settles after the restore
+    '* { overflow-anchor: none !important; }',
     '::selection { background-color: #3166d0; color: #ffffff; }',
     '.rr-block { background: currentColor; }',
     '[data-rd-blocked] { background-color: #e9ecef !important; }',

@@ -99,10 +99,24 @@
       frame.style.width = width + 'px';
       frame.style.height = height + 'px';
     }
-    const sentinel = document.getElementById('rd-sentinel');
-    sentinel.style.top = height + 'px';
-    sentinel.style.width = width + 'px';
+    placeSentinel();
     fit();
+  }
+
+  // The sentinel: headless, a token-coloured row under the viewport (the grab checks it);
+  // with config.marker (benchmarks, tests), a small block in the pane's top-left corner over
+  // everything, so that the time until the widget's pixels show a frame can be measured.
+  function placeSentinel() {
+    const { width, height } = RD.state.viewport;
+    const sentinel = document.getElementById('rd-sentinel');
+    const marker = !RD.config.headless && !!RD.config.marker;
+    sentinel.hidden = !(RD.config.headless || marker);
+    sentinel.style.position = marker ? 'fixed' : '';
+    sentinel.style.zIndex = marker ? '2147483647' : '';
+    sentinel.style.left = '0px';
+    sentinel.style.top = marker ? '0px' : height + 'px';
+    sentinel.style.width = marker ? '8px' : width + 'px';
+    sentinel.style.height = marker ? '8px' : '';
   }
 
   // Zoom (set by Qt, mirrored in ReplayView.displayed_rect): 'fit' scales the page down to the
@@ -308,9 +322,8 @@
 
   RD.configure = function (cfg) {
     cfg = cfg || {};
-    for (const k of ['allowWebAssets', 'showCursor', 'headless']) if (k in cfg) RD.config[k] = !!cfg[k];
+    for (const k of ['allowWebAssets', 'showCursor', 'headless', 'marker']) if (k in cfg) RD.config[k] = !!cfg[k];
     document.documentElement.classList.toggle('rd-headless', !!RD.config.headless);
-    document.getElementById('rd-sentinel').hidden = !RD.config.headless;
     const c = document.getElementById('rd-cursor');
     if (c) c.hidden = !RD.config.showCursor;
     sizeFrame();

@@ -161,3 +161,17 @@ def test_cli_pages_json(seeded_db_path, capsys):
     rows = {r["pattern"]: r for r in json.loads(capsys.readouterr().out)}
     assert (rows["/index.html"]["views"], rows["/index.html"]["exits"]) == (8, 2)
     assert rows["/confirmation.html"]["exit_rate"] == 1.0
+
+
+def test_result_cache_keeps_results_for_one_generation_only():
+    from replaydesk.analysis.heatmap_cache import ResultCache
+
+    c = ResultCache(capacity=2)
+    c.put("a", 5, "A")
+    assert c.get("a", 5) == "A" and c.hits == 1
+    c.put("b", 5, "B")
+    c.put("c", 5, "C")  # over capacity: the least recently used ("a") goes
+    assert c.get("a", 5) is None and c.get("c", 5) == "C"
+    c.put("old", 4, "stale")  # computed before the cache's generation: not kept
+    assert "old" not in c
+    assert c.get("c", 6) is None and len(c) == 0  # the store moved on: everything is dropped

@@ -1,4 +1,4 @@
-"""Redaction at import (formats/redact.py): which values are sensitive and how they are masked."""
+"""Redaction at import (formats/redact/): which values are sensitive and how they are masked."""
 
 from __future__ import annotations
 

@@ -59,8 +59,10 @@ def test_defaults_shown(window):
     assert (v.export_fps, v.export_width, v.export_format) == (15, "recorded", "mp4")
     from PySide6.QtWidgets import QLabel
 
-    note = dlg.findChild(QLabel, "storeNote").text()
+    label = dlg.findChild(QLabel, "storeNote")
+    note = label.text()
     assert str(window.db_path) in note and "next time ReplayDesk starts" in note
+    assert label.height() >= label.sizeHint().height()  # both lines shown, none clipped
     dlg.reject()
 
 

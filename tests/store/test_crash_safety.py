@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -12,12 +11,14 @@ import time
 import pytest
 
 from bench.generate import generate
+from replaydesk.store import StoreError
+from replaydesk.store.db import connect_file
 
 pytestmark = pytest.mark.slow
 
 
 def _check_store(path) -> int:
-    conn = sqlite3.connect(path)
+    conn = connect_file(path)  # sqlite3, or sqlcipher3 under $REPLAYDESK_PASSPHRASE (encrypted stores)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
@@ -42,13 +43,15 @@ def _check_store(path) -> int:
 
 
 def _count(path) -> int:
+    if not os.path.exists(path):
+        return 0
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        conn = connect_file(path, timeout=5)
         try:
             return conn.execute("SELECT count(*) FROM sessions").fetchone()[0]
         finally:
             conn.close()
-    except sqlite3.Error:
+    except StoreError:
         return 0
 
 

@@ -43,7 +43,7 @@ class Moment:
     ms: int
     label: str
     truth: Path
-    rrweb: Path
+    rrweb: Path | None
 
 
 def corpus_moments(corpus: Path) -> list[Moment]:
@@ -53,3 +53,24 @@ def corpus_moments(corpus: Path) -> list[Moment]:
         for t in meta.get("truthScreenshots", []):
             out.append(Moment(sdir.name, int(t["ms"]), t.get("label", ""), sdir / t["file"], sdir / "rrweb" / f"{t['ms']}.png"))
     return out
+
+
+#: Recordings made for the tests with the real rrweb recorder (tests/tools/record_rrweb.cjs):
+#: pages the corpus lacks (an anchor-heavy documentation page, a WebGL canvas), with truth only.
+RECORDINGS = Path(__file__).resolve().parents[1] / "data" / "recordings"
+
+
+def recording_moments(root: Path = RECORDINGS) -> list[Moment]:
+    """Truth moments of the test recordings (``rrweb`` is None: no reference replay was made)."""
+    out = []
+    for sdir in sorted(p for p in root.glob("*") if (p / "meta.json").is_file()):
+        meta = json.loads((sdir / "meta.json").read_text())
+        for t in meta.get("truthScreenshots", []):
+            out.append(Moment(sdir.name, int(t["ms"]), t.get("label", ""), sdir / t["file"], None))
+    return out
+
+
+def colour_count(a: np.ndarray, rgb: tuple[int, int, int], tolerance: int = 24) -> int:
+    """Pixels within ``tolerance`` (largest channel difference) of ``rgb``."""
+    return int((np.abs(a.astype(np.int16) - np.array(rgb, dtype=np.int16)).max(axis=2) <= tolerance).sum())
+

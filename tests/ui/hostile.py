@@ -209,6 +209,24 @@ def _i_img_network(ids, n, ctx):
         _incr(7, {"type": 0, "id": canvas})]
 
 
+def _i_webgl(ids, n, ctx):
+    """WebGL batches (replayed from the trusted page, webgl.js): a texture from the network, names
+    that are not WebGL methods, a setter on the context's canvas, forged object references."""
+    canvas = ctx["canvas"]
+    return [_incr(9, {"id": canvas, "type": 1, "commands": [
+        {"property": "createTexture", "args": []},
+        {"property": "bindTexture", "args": [3553, {"rr_type": "WebGLTexture", "index": 0}]},
+        {"property": "texImage2D", "args": [3553, 0, 6408, 6408, 5121, {"rr_type": "HTMLImageElement", "src": f"{EVIL}/gl.png"}]},
+        {"property": "constructor", "args": ["window.__pwned_gl_ctor = 1"]},
+        {"property": "__proto__", "args": []},
+        {"property": "canvas", "setter": True, "args": [{"rr_type": "HTMLImageElement", "src": f"{EVIL}/gl2.png"}]},
+        {"property": "getExtension", "args": ["WEBGL_lose_context"]},
+        {"property": "useProgram", "args": [{"rr_type": "WebGLProgram", "index": 99}]},
+        {"property": "bindBuffer", "args": [34962, {"rr_type": "Object", "index": 0}]},
+        {"property": "clear", "args": [16384]}]}),
+        _incr(9, {"id": canvas, "type": 2, "commands": [{"property": "drawArrays", "args": [4, 0, 3]}]})]
+
+
 def _v_links(ids, n, ctx):
     return [el(ids, "link", {"rel": r, "href": f"{EVIL}/{r}.res", "as": "script"}) for r in
             ("prefetch", "preload", "modulepreload", "dns-prefetch", "preconnect", "icon", "manifest", "stylesheet", "prerender", "alternate stylesheet")]
@@ -394,6 +412,7 @@ VECTORS: dict[str, tuple[SnapshotPart, IncrementalPart | None]] = {
     "svg_script_onload": (_v_svg, None),
     "css_url_network": (_v_css_url, _i_css_url),
     "img_network": (_v_img_network, _i_img_network),
+    "webgl_commands": (lambda ids, n, ctx: [], _i_webgl),
     "link_prefetch_preload": (_v_links, None),
     "bridge_reach": (_v_bridge_reach, None),
     "style_import": (_v_style_import, None),

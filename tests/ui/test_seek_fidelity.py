@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from fidelity import corpus_moments, load_png, to_array, within
+from fidelity import corpus_moments, load_png, recording_moments, to_array, within
 from replaydesk.replay.session import open_session_replay
 from replaydesk.ui.render import render_replay_frame
 from replaydesk.ui.replay import FrameRenderer
@@ -88,3 +88,44 @@ def test_seek_path_frame_matches_truth(renderer, store, moment):
         import warnings
 
         warnings.warn(f"{moment.session}@{moment.ms}: engine glyph gap, ours {ours:.4%} < rrweb {theirs:.4%}", stacklevel=1)
+
+
+OWN_MOMENTS = recording_moments()
+
+
+@pytest.fixture(scope="module")
+def own_store(tmp_path_factory):
+    """The test recordings (tests/data/recordings) imported like any session folder."""
+    from replaydesk.formats.redact import RedactionPolicy
+    from replaydesk.store import import_paths, open_store
+
+    db = open_store(tmp_path_factory.mktemp("seek-own") / "store.db")
+    folders = sorted({m.truth.parents[1] for m in OWN_MOMENTS})
+    report = import_paths(db, folders, policy=RedactionPolicy(enabled=False))
+    assert len(report.added) == len(folders), report.rejected
+    starts = {json_first_ts(f): f.name for f in folders}
+    ids = {starts[open_session_replay(db, sid).first_ts]: sid for sid in report.added}
+    yield db, ids
+    db.conn.close()
+
+
+def json_first_ts(folder: Path) -> int:
+    import json
+
+    return json.loads((folder / "events.json").read_text())[0]["timestamp"]
+
+
+@pytest.mark.parametrize("moment", OWN_MOMENTS, ids=[f"{m.session}-{m.ms}" for m in OWN_MOMENTS])
+def test_seek_path_test_recording_matches_truth(renderer, own_store, moment):
+    """The anchor-page and WebGL recordings through the seek path: at most 0.5 % of the pixels
+    differ from the live page (the WebGL canvas is redrawn from its whole command history)."""
+    db, ids = own_store
+    sid = ids[moment.session]
+    replay = open_session_replay(db, sid)
+    pages = [r[0] for r in db.conn.execute("SELECT t_enter FROM pages WHERE session_id=? ORDER BY seq", (sid,))]
+    img = render_replay_frame(renderer, replay, moment.ms, pages=pages)
+    truth = load_png(moment.truth)
+    assert (img.width(), img.height()) == (truth.shape[1], truth.shape[0])
+    ours = within(to_array(img), truth)
+    assert ours >= ENGINE_GAP_FLOOR, f"{moment.session}@{moment.ms}: {ours:.4%} of pixels match the truth ({moment.label})"
+

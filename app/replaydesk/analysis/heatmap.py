@@ -49,20 +49,25 @@ def recorded_boxes(clicks: ClickRows, width: int) -> dict[int, Box]:
     """Per selector index: the element's box recorded at the width closest to ``width``
     within its band. An element's box at one width is the same for every click on it (one
     layout), so one representative click per (element, width) is enough: the pairs are
-    found with one integer ``np.unique`` instead of sorting the clicks."""
+    found by scattering click indexes into an (element x width) table, without a sort."""
     lo, hi = width_band(width)
     ok = (clicks.sel >= 0) & (clicks.bw > 0) & (clicks.vw >= lo) & (clicks.vw <= hi)  # NaN compares False
     idx = np.nonzero(ok)[0]
     if not len(idx):
         return {}
-    key = clicks.sel[idx].astype(np.int64) * 100_000 + clicks.vw[idx].astype(np.int64)
-    pairs, first = np.unique(key, return_index=True)
+    vw = clicks.vw[idx].astype(np.int64)
+    widths = np.nonzero(np.bincount(vw - lo))[0] + lo  # the few distinct widths, without a sort
+    wpos = np.zeros(int(widths[-1] - lo) + 1, np.int64)
+    wpos[widths - lo] = np.arange(len(widths))
+    key = clicks.sel[idx].astype(np.int64) * len(widths) + wpos[vw - lo]
+    rep = np.full((len(clicks.selectors) + 1) * len(widths), -1, np.int64)
+    rep[key] = idx  # any one click of each (element, width) pair represents it
     best: dict[int, tuple[float, int]] = {}
-    for k, f in zip(pairs.tolist(), first.tolist()):
-        sel, vw = divmod(k, 100_000)
-        d = abs(vw - width)
+    for k in np.nonzero(rep >= 0)[0].tolist():
+        sel, w = divmod(k, len(widths))
+        d = abs(int(widths[w]) - width)
         if sel not in best or d < best[sel][0]:
-            best[sel] = (d, int(idx[f]))
+            best[sel] = (d, int(rep[k]))
     return {sel: (float(clicks.bx[r]), float(clicks.by[r]), float(clicks.bw[r]), float(clicks.bh[r]))
             for sel, (_, r) in best.items()}
 
@@ -183,8 +188,13 @@ def element_table(clicks: ClickRows, signals: dict[str, dict[str, int]] | None =
         return []
     n = np.bincount(clicks.sel[ok], minlength=len(clicks.selectors))
     span = int(clicks.session.max()) + 1 if total else 1
-    pairs = np.unique(clicks.sel[ok].astype(np.int64) * span + clicks.session[ok])  # (element, session) once
-    ns = np.bincount(pairs // span, minlength=len(clicks.selectors))
+    n_sel = len(clicks.selectors)
+    if n_sel * span <= 20_000_000:  # (element, session) cells: linear, no sort
+        cells = np.bincount(clicks.sel[ok].astype(np.int64) * span + clicks.session[ok], minlength=n_sel * span)
+        ns = np.count_nonzero(cells.reshape(n_sel, span), axis=1)
+    else:
+        pairs = np.unique(clicks.sel[ok].astype(np.int64) * span + clicks.session[ok])  # (element, session) once
+        ns = np.bincount(pairs // span, minlength=n_sel)
     signals = signals or {}
     rows = []
     for i in np.argsort(-n, kind="stable"):

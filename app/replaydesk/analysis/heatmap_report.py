@@ -11,9 +11,11 @@ import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..store.click_cache import generation
 from ..store.insights import ClickRows, Selection, element_signals, page_views, select_clicks
 from ..work import CancelToken
 from .heatmap_motion import Motion, page_view_motion
+from .tap_accuracy import TapAccuracy, tap_accuracy
 
 KINDS = ("click", "scroll", "move", "taps")
 
@@ -26,6 +28,8 @@ class HeatmapInputs:
     clicks: ClickRows | None = None
     signals: dict | None = None
     motion: Motion | None = None
+    taps: TapAccuracy | None = None  # near-misses (click and tap maps)
+    generation: int = -1  # the store's insight generation read before reading the rest
 
 
 def load_inputs(db, selection: Selection, kind: str, *, cancel: CancelToken | None = None,
@@ -33,13 +37,15 @@ def load_inputs(db, selection: Selection, kind: str, *, cancel: CancelToken | No
     """Read what ``kind`` needs; ValueError (one line) when nothing matches."""
     if kind not in KINDS:
         raise ValueError(f"unknown heatmap kind {kind!r}; choose from {', '.join(KINDS)}")
+    gen = generation(db)
     views = page_views(db, selection)
     if not views:
         raise ValueError(f"no page views match {selection.pattern!r} with this device / width / filter")
-    out = HeatmapInputs(selection, kind, views)
+    out = HeatmapInputs(selection, kind, views, generation=gen)
     if kind in ("click", "taps"):
         out.clicks = select_clicks(db, selection, kinds=("tap",) if kind == "taps" else ("click", "tap"))
         out.signals = element_signals(db, selection)
+        out.taps = tap_accuracy(db, selection)
     else:
         out.motion = page_view_motion(db, views, cancel=cancel, progress=progress, moves=(kind == "move"))
     return out

@@ -19,6 +19,10 @@ from ..store import StoreCorrupt
 from ..state.privacy import DEFAULT_PRIVACY_MODE, PRIVACY_MODES
 from . import commands
 from . import insights_commands
+from . import clip_commands
+from . import notes_commands
+from . import cipher_commands
+from ..store.cipher import StoreLocked
 
 log = logging.getLogger("replaydesk.cli")
 
@@ -30,9 +34,13 @@ SUBCOMMANDS = {
     "pages": insights_commands.cmd_pages,
     "fields": insights_commands.cmd_fields,
     "render": commands.cmd_render,
+    "clip": clip_commands.cmd_clip,
+    "notes": notes_commands.cmd_notes,
+    "note": notes_commands.cmd_note,
     "insights": commands.cmd_insights,
     "prune": commands.cmd_prune,
     "forget": commands.cmd_forget,
+    "encrypt": cipher_commands.cmd_encrypt,
 }
 
 
@@ -44,13 +52,15 @@ class _Parser(argparse.ArgumentParser):
 
 
 USAGE = """replaydesk [--demo] [--db FILE] [--verbose] [--version] [ARCHIVE ...]
-       replaydesk {import,sessions,info,render,prune,forget,insights} [-h] ..."""
+       replaydesk --encrypt [--db FILE] [--passphrase-file FILE]
+       replaydesk {import,sessions,info,render,clip,notes,note,insights,heatmap,pages,fields,prune,forget,encrypt} [-h] ..."""
 
 WINDOW_HELP = """the window:
   replaydesk                 open the window on your store
   replaydesk ARCHIVE...      import archives (zip, folder, events.json, PostHog export) and open them
   replaydesk --demo          open the bundled demo archive
   --db FILE                  store file (default: $REPLAYDESK_DB or the user data directory)
+  --encrypt                  encrypt the store in place (SQLCipher) and exit: "replaydesk encrypt"
   --no-crash-dialog          report unexpected errors in the log only
   --verbose                  also log to the terminal (Qt and Chromium messages too)
 
@@ -64,10 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--verbose", action="store_true", help="also log to the terminal")
     p.add_argument("--version", action="version", version=f"replaydesk {__version__}")
-    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", parser_class=_Parser, prog="replaydesk")  # "usage: replaydesk clip ..."
 
     def db_arg(sp):
         sp.add_argument("--db", metavar="FILE", help="store file (default: $REPLAYDESK_DB or the user data directory)")
+        cipher_commands.passphrase_arg(sp)
 
     sp = sub.add_parser("import", help="import recording archives into the store")
     sp.add_argument("paths", nargs="+", metavar="PATH", help="archive files or folders")
@@ -124,6 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="also measure the clicked elements' boxes in the renderer (implies --attribute)")
 
     insights_commands.add_parsers(sub, db_arg)
+    clip_commands.add_parsers(sub, db_arg)
+    notes_commands.add_parsers(sub, db_arg)
+    cipher_commands.add_parsers(sub, db_arg)
 
     sp = sub.add_parser("info", help="show one session with its pages, clicks and errors")
     sp.add_argument("session_id", metavar="SESSION_ID")
@@ -149,15 +163,23 @@ def main(argv: list[str] | None = None) -> int:
     # the first line of every run in the log: which version ran which command (bug reports)
     log.info("replaydesk %s (Python %s): %s", __version__, sys.version.split()[0], shlex.join(["replaydesk", *argv]))
     first = next((a for a in argv if a != "--verbose"), None)
+    if "--encrypt" in argv and first not in SUBCOMMANDS:
+        # issue 14 names the flag: ``replaydesk --encrypt [--db F]`` is the ``encrypt`` subcommand
+        argv = ["encrypt", *(a for a in argv if a != "--encrypt")]
+        first = "encrypt"
     if first not in SUBCOMMANDS and first not in ("-h", "--help", "--version"):
         return _run_default(argv)
     args = build_parser().parse_args(argv)
     try:
+        cipher_commands.apply_passphrase(args)
         return SUBCOMMANDS[args.command](args)
     except KeyboardInterrupt:
         print("replaydesk: interrupted", file=sys.stderr)
         return 130
     except commands.UserError as exc:
+        print(f"replaydesk: {exc}", file=sys.stderr)
+        return 2
+    except StoreLocked as exc:  # encrypted: no or a wrong passphrase
         print(f"replaydesk: {exc}", file=sys.stderr)
         return 2
     except StoreCorrupt as exc:
@@ -175,13 +197,18 @@ def _run_default(argv: list[str]) -> int:
     p.add_argument("paths", nargs="*", metavar="ARCHIVE", help="archives to import and open")
     p.add_argument("--demo", action="store_true", help="open the bundled demo archive")
     p.add_argument("--db", metavar="FILE", help="store file (default: $REPLAYDESK_DB or the user data directory)")
+    cipher_commands.passphrase_arg(p)
     p.add_argument("--no-crash-dialog", action="store_true", help="report unexpected errors in the log only")
     p.add_argument("--verbose", action="store_true", help="also log to the terminal (Qt and Chromium messages too)")
     p.add_argument("--version", action="version", version=f"replaydesk {__version__}")
     args = p.parse_args(argv)
     try:
+        cipher_commands.apply_passphrase(args)
         return commands.run_gui(args)
     except commands.UserError as exc:
+        print(f"replaydesk: {exc}", file=sys.stderr)
+        return 2
+    except StoreLocked as exc:
         print(f"replaydesk: {exc}", file=sys.stderr)
         return 2
     except StoreCorrupt as exc:

@@ -403,7 +403,10 @@ def run_gui(args) -> int:
 
     db_path = Path(args.db).expanduser() if args.db else (configured_store_path() or default_db_path())
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    open_store(db_path).conn.close()  # create/upgrade now: a broken store is a one-line error
+    from ..store.cipher import needs_passphrase
+
+    if not needs_passphrase(db_path):  # else the window asks for it first (ui/passphrase_prompt.py)
+        open_store(db_path).conn.close()  # create/upgrade now: a broken store is a one-line error
     from ..ui.app import run_gui as start
 
     return start(paths, db_path, crash_dialog=not args.no_crash_dialog, verbose=args.verbose)

@@ -1,6 +1,6 @@
 """Viewer privacy: the replay's masking modes and e-mail masking for demos (Qt-free).
 
-Why at view time: redaction at import (formats/redact.py) removes payment and credential data
+Why at view time: redaction at import (formats/redact/) removes payment and credential data
 for good; these settings hide everything else while the screen is shared. The replay modes are
 applied by the renderer (resources/replay/sanitize.js); e-mail masking is applied to the text
 the UI shows (session list, Details tab, window title, inspector), never to the store.

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from . import cipher
 from .schema import upgrade
 
 ENV_DB = "REPLAYDESK_DB"
@@ -58,30 +59,41 @@ def owner_only(path: Path) -> None:
             pass
 
 
-def open_store(path: str | os.PathLike | None = None, *, readonly: bool = False) -> Database:
+def open_store(path: str | os.PathLike | None = None, *, readonly: bool = False,
+               passphrase: str | None = None) -> Database:
     """Open (creating and upgrading when needed) the store at ``path``.
 
-    ``":memory:"`` gives a private in-memory store (tests).
+    ``":memory:"`` gives a private in-memory store (tests). An SQLCipher-encrypted store
+    (store/cipher.py) is opened with ``passphrase``, else the one registered for it or
+    ``$REPLAYDESK_PASSPHRASE``; a new store given a passphrase is created encrypted.
+    Raises :class:`cipher.StoreLocked` (one line naming the file) when the passphrase is
+    missing or wrong.
     """
     if path is None:
         path = default_db_path()
+    key = None
     if str(path) == ":memory:":
         conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
     else:
         p = Path(path)
-        if readonly:
-            if not p.exists():
-                raise FileNotFoundError(f"no store at {p}")
-            conn = sqlite3.connect(f"file:{p}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
-        else:
+        if readonly and not p.exists():
+            raise FileNotFoundError(f"no store at {p}")
+        if not readonly:
             p.parent.mkdir(parents=True, exist_ok=True)
             owner_only(p)
+        key = cipher.key_for(p, passphrase)
+        if key is not None:
+            conn = cipher.connect(p, key, readonly=readonly)
+        elif readonly:
+            conn = sqlite3.connect(f"file:{p}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+        else:
             conn = sqlite3.connect(p, isolation_level=None, check_same_thread=False, timeout=30)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 30000")
     # list queries over 100,000 sessions walk indexes and rows: keep them hot
     conn.execute("PRAGMA cache_size = -65536")
-    conn.execute("PRAGMA mmap_size = 268435456")
+    if key is None:  # SQLCipher with mmap wrote an all-zero salt in our tests: never on encrypted stores
+        conn.execute("PRAGMA mmap_size = 268435456")
     if not readonly:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
@@ -89,6 +101,17 @@ def open_store(path: str | os.PathLike | None = None, *, readonly: bool = False)
     if not readonly:
         upgrade(db)
     return db
+
+
+def connect_file(path: str | os.PathLike, *, timeout: float = 30):
+    """A bare writable connection to an existing store file (no pragmas, no upgrade):
+    ``sqlite3``, or ``sqlcipher3`` keyed with the passphrase this process knows when the
+    store is encrypted (store/cipher.py). For short side writes next to a read-only one."""
+    p = Path(path)
+    key = cipher.key_for(p)
+    if key is not None:
+        return cipher.connect(p, key, timeout=timeout)
+    return sqlite3.connect(p, isolation_level=None, timeout=timeout, check_same_thread=False)
 
 
 def connection_of(db) -> sqlite3.Connection:

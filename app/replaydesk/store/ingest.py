@@ -71,7 +71,7 @@ class ImportReport:
     cancelled: bool = False
     bytes_read: int = 0
     seconds: float = 0.0
-    #: redaction at import (formats/redact.py): the policy used, and per stored session
+    #: redaction at import (formats/redact/): the policy used, and per stored session
     #: ``{"policy", "redacted", "by_rule"}``; ``policy_replaced`` lists sessions replaced
     #: because the same content was stored under another redaction policy
     policy: RedactionPolicy = DEFAULT_POLICY

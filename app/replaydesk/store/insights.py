@@ -13,7 +13,7 @@ view's) recorded viewport width, so a session that rotated is split correctly. T
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -102,27 +102,80 @@ class ClickRows:
     vw: np.ndarray
     session: np.ndarray  # session number (0..sessions-1 in this selection)
     tap: np.ndarray  # bool
+    #: session id of each session number, and each click's time (epoch ms): "jump to this click"
+    session_ids: list[str] = field(default_factory=list)
+    t: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.px)
 
 
-def select_clicks(db, sel: Selection, *, kinds: tuple[str, ...] = ("click", "tap")) -> ClickRows:
-    """Clicks (and/or taps) on the selected page views."""
+def _empty_clicks() -> ClickRows:
+    e = np.zeros(0)
+    return ClickRows([], np.zeros(0, np.int32), e, e, e, e, e, e, e, e, e, np.zeros(0, np.int64), np.zeros(0, bool),
+                     [], np.zeros(0, np.int64))
+
+
+def select_clicks(db, sel: Selection, *, kinds: tuple[str, ...] = ("click", "tap"), cache: bool = True) -> ClickRows:
+    """Clicks (and/or taps) on the selected page views.
+
+    Read from the columnar click cache (store/click_cache.py: one packed blob per session,
+    the missing ones built first); straight from ``interactions`` when the cache cannot
+    be written (a busy or read-only store) or ``cache`` is False."""
+    from . import click_cache
+
     urls = matching_urls(db, sel.pattern)
+    if not urls:
+        return _empty_clicks()
+    if not cache or click_cache.build_missing(db, url_pattern(sel.pattern), urls) is None:
+        return _select_click_rows(db, sel, urls, kinds)
+    sw, sargs = sel.session_where()
+    rec, sids, counts, names = click_cache.read_clicks(db, url_pattern(sel.pattern), sw, sargs)
+    keep = np.ones(len(rec), dtype=bool)
+    if set(kinds) != {"click", "tap"}:
+        keep &= rec["tap"] == 1 if kinds == ("tap",) else rec["tap"] == 0
+    vw = rec["vw"]
+    if sel.min_width is not None:
+        keep &= vw >= sel.min_width
+    if sel.max_width is not None:
+        keep &= vw <= sel.max_width
+    session = np.repeat(np.arange(len(sids), dtype=np.int64), counts)
+    if not keep.all():
+        rec, session = rec[keep], session[keep]
+    if not len(rec):
+        return _empty_clicks()
+    # renumber the sessions and selectors left (0..n-1, first seen order is not needed)
+    present = np.bincount(session, minlength=len(sids)) > 0
+    snum = np.cumsum(present) - 1
+    ids = [s for s, p in zip(sids, present.tolist()) if p]
+    g = np.ascontiguousarray(rec["sel"])
+    order = sorted(names)
+    lut = np.full((max(order) + 2) if order else 1, -1, dtype=np.int32)
+    lut[order] = np.arange(len(order), dtype=np.int32)
+    sel_ids = lut[np.where(g >= 0, g, len(lut) - 1)]
+    # float32 columns as stored (page px and 0..1 fractions; numpy promotes where mixed):
+    # widening 9 strided columns to float64 cost more than the whole read
+    f32 = {k: np.ascontiguousarray(rec[k]) for k in ("px", "py", "bx", "by", "bw", "bh", "rx", "ry", "vw")}
+    return ClickRows(
+        selectors=[names[i] for i in order], sel=sel_ids, session=snum[session],
+        tap=rec["tap"].astype(bool), session_ids=ids, t=np.ascontiguousarray(rec["t"]), **f32,
+    )
+
+
+def _select_click_rows(db, sel: Selection, urls: list[str], kinds: tuple[str, ...]) -> ClickRows:
+    """The row-by-row read (the cache's fallback): seconds for a million clicks."""
     sw, sargs = sel.session_where()
     ww, wargs = sel.width_where("i.viewport_width")
     # one sequential scan with hashed lookups (URL list, session subquery): a heatmap page
     # usually holds a large share of the clicks, where index probes per row cost twice as much
     q = ("SELECT i.selector, i.x + i.scroll_x, i.y + i.scroll_y, i.box_x, i.box_y, i.box_w, i.box_h, i.rx, i.ry,"
-         " COALESCE(i.viewport_width, 0), i.session_id, i.kind = 'tap' FROM interactions i"
+         " COALESCE(i.viewport_width, 0), i.session_id, i.kind = 'tap', i.t FROM interactions i"
          f" WHERE +i.url IN ({_in(urls)}) AND i.kind IN ({_in(list(kinds))}) AND {ww}"
          f" AND +i.session_id IN (SELECT s.id FROM sessions s WHERE {sw})")
-    rows = _conn(db).execute(q, [*urls, *kinds, *wargs, *sargs]).fetchall() if urls else []
+    rows = _conn(db).execute(q, [*urls, *kinds, *wargs, *sargs]).fetchall()
     n = len(rows)
     if not n:
-        e = np.zeros(0)
-        return ClickRows([], np.zeros(0, np.int32), e, e, e, e, e, e, e, e, e, np.zeros(0, np.int64), np.zeros(0, bool))
+        return _empty_clicks()
     cols = list(zip(*rows))
     index: dict[str, int] = {}
     sel_ids = np.fromiter((-1 if v is None else index.setdefault(v, len(index)) for v in cols[0]),
@@ -134,6 +187,7 @@ def select_clicks(db, sel: Selection, *, kinds: tuple[str, ...] = ("click", "tap
         selectors=list(index), sel=sel_ids,
         px=num[0], py=num[1], bx=num[2], by=num[3], bw=num[4], bh=num[5],
         rx=num[6], ry=num[7], vw=num[8], session=sess, tap=np.array(cols[11], dtype=bool),
+        session_ids=list(sessions), t=np.array(cols[12], dtype=np.int64),
     )
 
 

@@ -40,7 +40,7 @@ def sessions_older_than(conn, days: float, now_ms: int | None = None) -> list[st
 
 
 def erase_sessions(db, ids: list[str]) -> Erasure:
-    """Delete ``ids`` with everything derived from them (cascade), URLs no session
+    """Delete ``ids`` with everything derived from them (cascade) and their notes, URLs no session
     visits any more, then compact so that none of their bytes stay in the file or WAL."""
     conn = connection_of(db)
     conn.execute("PRAGMA secure_delete = ON")
@@ -48,6 +48,9 @@ def erase_sessions(db, ids: list[str]) -> Erasure:
     try:
         for sid in ids:
             _delete_session(conn, sid)
+            # notes are keyed by the session's identity, not its rows (no cascade): an
+            # erasure takes them too, or the analyst's words about the user would stay
+            conn.execute("DELETE FROM notes WHERE session_id = ?", (sid,))
         conn.execute("DELETE FROM urls WHERE id NOT IN (SELECT url_id FROM session_urls)")
         # FTS5 keeps deleted entries in its segments until they are merged
         conn.execute("INSERT INTO session_search(session_search) VALUES ('optimize')")

@@ -307,3 +307,88 @@ def _run(db: Database, script: str) -> None:
 def upgrade(db: Database) -> None:
     """Apply every pending migration (each in its own transaction)."""
     migrations.apply(db)
+
+
+
+@migrations()
+def m006_insights_cache(db: Database) -> None:
+    _run(
+        db,
+        """
+        -- Page insights (issue 12): the clicks of one URL pattern as packed
+        -- numpy records, one row per (pattern, session), so a heatmap over a
+        -- million clicks reads ~10,000 blobs instead of a million rows. Built
+        -- lazily by store/click_cache.py for sessions without a row (n = 0
+        -- rows say "no clicks on this page"); a session's rows go when its
+        -- interactions change (triggers below) or it is deleted (cascade).
+        -- ``insights_selectors`` interns selector texts (ids in the blobs).
+        -- ``insights_state.gen`` counts changes that alter any insight
+        -- (sessions landing or leaving, click attribution), so cached results
+        -- are reused until it moves.
+        CREATE TABLE insights_clicks (
+            pattern TEXT NOT NULL,
+            session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+            version INTEGER NOT NULL,
+            n INTEGER NOT NULL,
+            data BLOB NOT NULL,
+            PRIMARY KEY (pattern, session_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX insights_clicks_session ON insights_clicks(session_id);
+        -- "is every session built?" counts this index, not the blob pages
+        CREATE INDEX insights_clicks_pattern ON insights_clicks(pattern, version);
+        CREATE TABLE insights_selectors (
+            id INTEGER PRIMARY KEY,
+            selector TEXT NOT NULL UNIQUE
+        );
+        CREATE TABLE insights_state (
+            id INTEGER PRIMARY KEY CHECK (id = 0),
+            gen INTEGER NOT NULL
+        );
+        INSERT INTO insights_state (id, gen) VALUES (0, 0)
+        """,
+    )
+    # triggers hold ";" inside BEGIN ... END: one statement each (not through _run). The
+    # per-click ones act only for a session with cache rows (an index probe otherwise), so
+    # importing and attributing clicks costs nothing extra until a heatmap has been read.
+    bump = "UPDATE insights_state SET gen = gen + 1 WHERE id = 0;"
+    cached = "WHEN EXISTS (SELECT 1 FROM insights_clicks WHERE session_id = {}.session_id)"
+    for name, when, body in (
+        ("insights_session_in", "AFTER INSERT ON sessions", ""),
+        ("insights_session_out", "AFTER DELETE ON sessions", ""),
+        ("insights_click_in", "AFTER INSERT ON interactions " + cached.format("NEW"),
+         "DELETE FROM insights_clicks WHERE session_id = NEW.session_id;"),
+        ("insights_click_changed",
+         "AFTER UPDATE OF session_id, t, kind, x, y, scroll_x, scroll_y, url, viewport_width, selector,"
+         " box_x, box_y, box_w, box_h, rx, ry ON interactions " + cached.format("OLD"),
+         "DELETE FROM insights_clicks WHERE session_id IN (NEW.session_id, OLD.session_id);"),
+        ("insights_click_out", "AFTER DELETE ON interactions " + cached.format("OLD"),
+         "DELETE FROM insights_clicks WHERE session_id = OLD.session_id;"),
+    ):
+        db.execute(f"CREATE TRIGGER {name} {when} BEGIN {body} {bump} END")
+
+
+@migrations()
+def m005_notes(db: Database) -> None:
+    _run(
+        db,
+        """
+        -- Analysts' notes (issue 13, store/notes.py). Keyed by the session's
+        -- identity (sessions.id text), deliberately WITHOUT a foreign key:
+        -- re-importing or replacing a session re-creates its rows, and its
+        -- notes must survive that. Erasures (retention.py) delete them.
+        -- ``highlight`` is JSON (kind, x, y, w, h, selector, node_id).
+        CREATE TABLE notes (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            session_id TEXT NOT NULL,
+            start_ms INTEGER NOT NULL CHECK (start_ms >= 0),
+            end_ms INTEGER NOT NULL CHECK (end_ms >= start_ms),
+            text TEXT NOT NULL,
+            tag TEXT,
+            highlight TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX notes_session ON notes(session_id, start_ms, id)
+        """,
+    )

@@ -30,16 +30,27 @@ from typing import TypeVar
 
 from sqlite_utils import Database
 
+from .cipher import StoreLocked
 from .db import connection_of, open_store
 
 T = TypeVar("T")
 
-#: any failure of the database layer (corrupt file, not a database, I/O): ``sqlite3.Error``
-StoreError = sqlite3.Error
-#: a database file that cannot be read as one (``sqlite3.DatabaseError``)
-StoreCorrupt = sqlite3.DatabaseError
-#: a read-only or busy store, a lock held too long (``sqlite3.OperationalError``)
-StoreBusy = sqlite3.OperationalError
+# A store is an ``sqlite3`` connection, or an ``sqlcipher3`` one when it is encrypted
+# (cipher.py): two unrelated exception hierarchies, so each name below is a tuple of
+# classes (``except StoreError:`` and ``isinstance`` take tuples).
+try:
+    import sqlcipher3 as _cipher_db
+except ImportError:  # pragma: no cover - a dependency; without it only plain stores open
+    _cipher_db = sqlite3
+
+#: any failure of the database layer (corrupt file, not a database, I/O, locked by a
+#: passphrase): ``sqlite3.Error`` and the same from sqlcipher3
+StoreError = (sqlite3.Error, _cipher_db.Error, StoreLocked)
+#: a database file that cannot be read as one (``DatabaseError``), or an encrypted one
+#: without its passphrase (:class:`~.cipher.StoreLocked`)
+StoreCorrupt = (sqlite3.DatabaseError, _cipher_db.DatabaseError, StoreLocked)
+#: a read-only or busy store, a lock held too long (``OperationalError``)
+StoreBusy = (sqlite3.OperationalError, _cipher_db.OperationalError)
 
 
 def store_path(db) -> str:

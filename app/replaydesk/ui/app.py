@@ -199,6 +199,13 @@ def run_gui(paths: list[str], db_path: str | Path, *, crash_dialog: bool = True,
     apply_theme(app)
     app.setDesktopFileName(APP_ID)  # Wayland/X11 match the window to packaging/replaydesk.desktop
     app.setWindowIcon(app_icon())
+    from .passphrase_prompt import encrypt_if_asked, unlock_store
+    from .settings import Settings
+
+    encrypt_if_asked(db_path, Settings())
+    if not unlock_store(db_path):  # an encrypted store and no passphrase: nothing to show
+        print(f"replaydesk: no passphrase given for the encrypted store {db_path}", file=sys.stderr)
+        return 2
     window = MainWindow(db_path)
     _listen_for_other_starts(window, db_path)
     if crash_dialog:

@@ -14,14 +14,15 @@ from ..store import connection_of
 
 import json
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QPolygonF
 
 from ..analysis.heatmap_report import KINDS, HeatmapInputs, load_inputs  # noqa: F401 - KINDS re-exported
 from ..analysis.heatmap import Box, ClickMap, ScrollDepth, colormap_lut, normalise, overlay_rgba, width_band
+from ..analysis.heatmap_taps import MissMark, near_miss_marks
 from ..replay.frame import frame_from_mirror
 from ..replay.session import open_session_replay
 from ..store.chunks import iter_events
@@ -72,6 +73,20 @@ def choose_view(views: list[tuple], width: int) -> tuple | None:
         return None
     common = Counter(v[4] for v in same).most_common(1)[0][0]
     return next(v for v in same if v[4] == common)
+
+
+def snapshot_candidates(views: list[tuple], per_layout: int = 2) -> list[tuple[str, tuple]]:
+    """Page views to draw the background from, most common recorded layout (width) first:
+    up to ``per_layout`` views of distinct sessions per layout, with a label for a chooser."""
+    counts = Counter(v[4] for v in views if v[4])
+    out = []
+    for w, n in counts.most_common():
+        seen: set[str] = set()
+        for v in views:
+            if v[4] == w and v[0] not in seen and len(seen) < per_layout:
+                seen.add(v[0])
+                out.append((f"{w} px layout ({n} view{'s' if n != 1 else ''}) - {v[0]}", v))
+    return out
 
 
 def _js(renderer: FrameRenderer, code: str):
@@ -126,9 +141,10 @@ def _rgba_image(rgba: np.ndarray) -> QImage:
 
 def compose(background: QImage | None, width: int, height: int, layers: list[tuple[np.ndarray, float, int]],
             *, title: str, legend: list[str], outlines: list[tuple[Box, str]] = (), fold: float | None = None,
-            legend_scale: tuple[str, str] = ("fewer", "more")) -> QImage:
+            legend_scale: tuple[str, str] = ("fewer", "more"), marks: list[MissMark] = ()) -> QImage:
     """The background with each ``(grid 0..1 at page px, opacity)`` layer, element outlines
-    with badges, an optional fold line and a legend panel on the right."""
+    with badges, near-miss marks (a dot where the tap landed, an arrow to the element it
+    missed), an optional fold line and a legend panel on the right."""
     panel = 260
     out = QImage(width + panel, height, QImage.Format.Format_ARGB32)
     out.fill(QColor("#f4f4f6"))
@@ -155,6 +171,7 @@ def compose(background: QImage | None, width: int, height: int, layers: list[tup
             p.fillRect(bx, by, bw, bh, QColor(0, 120, 170))
             p.setPen(QColor("white"))
             p.drawText(bx + 4, by + bh - fm.descent() - 2, badge)
+        _draw_marks(p, marks)
         if fold:
             p.setPen(QPen(QColor(255, 255, 255), 2, Qt.PenStyle.DashLine))
             p.drawLine(0, int(fold), width, int(fold))
@@ -181,6 +198,52 @@ def compose(background: QImage | None, width: int, height: int, layers: list[tup
     return out
 
 
+MISS_COLOUR = QColor(230, 30, 140)
+HIGHLIGHT_COLOUR = QColor(40, 220, 90)
+
+
+def _draw_marks(p: QPainter, marks) -> None:
+    if not marks:
+        return
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    for m in marks:
+        p.setPen(QPen(MISS_COLOUR, 1.5))
+        line = QLineF(m.x, m.y, m.tx, m.ty)
+        if line.length() > 3:
+            p.drawLine(line)
+            # arrow head at the element
+            u = line.unitVector()
+            dx, dy = u.dx() * 6, u.dy() * 6
+            head = QPolygonF([QPointF(m.tx, m.ty), QPointF(m.tx - dx - dy * 0.6, m.ty - dy + dx * 0.6),
+                              QPointF(m.tx - dx + dy * 0.6, m.ty - dy - dx * 0.6)])
+            p.setBrush(MISS_COLOUR)
+            p.drawPolygon(head)
+        p.setPen(QPen(QColor("white"), 1))
+        p.setBrush(MISS_COLOUR)
+        p.drawEllipse(QPointF(m.x, m.y), 4, 4)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+
+
+def highlighted(image: QImage, box: Box | None) -> QImage:
+    """A copy of a drawn heatmap with one element outlined strongly (the table's selected
+    row), so the analyst sees which element a row is; ``image`` itself stays clean."""
+    out = image.copy()
+    if box is None:
+        return out
+    x, y, w, h = box
+    p = QPainter(out)
+    try:
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.setBrush(QColor(40, 220, 90, 50))
+        p.setPen(QPen(QColor(0, 0, 0, 160), 7))
+        p.drawRect(QRectF(x - 4, y - 4, w + 8, h + 8))
+        p.setPen(QPen(HIGHLIGHT_COLOUR, 4))
+        p.drawRect(QRectF(x - 4, y - 4, w + 8, h + 8))
+    finally:
+        p.end()
+    return out
+
+
 def click_layers(cm: ClickMap, opacity: float) -> list[tuple[np.ndarray, float, int]]:
     # square root: one click stays visible next to a hot spot of hundreds
     return [(np.sqrt(normalise(cm.density.grid)), opacity, cm.density.cell)]
@@ -199,6 +262,7 @@ class HeatmapResult:
     elements: list  # analysis.heatmap.ElementRow (click and taps)
     background: Background | None
     clickmap: object = None  # analysis.heatmap.ClickMap of click/taps maps
+    marks: list = field(default_factory=list)  # analysis.heatmap_taps.MissMark drawn
 
 
 def default_width(views: list[tuple], device: str | None) -> int:
@@ -226,7 +290,7 @@ def build_heatmap(db, selection, kind: str = "click", width: int | None = None, 
 
 
 def draw_heatmap(inputs: HeatmapInputs, width: int, bg: Background | None, *, opacity: float = 0.6,
-                 outline: bool = True) -> HeatmapResult:
+                 outline: bool = True, near_misses: bool = True) -> HeatmapResult:
     """Place, bin, smooth and draw (GUI thread: a QImage; fast once the inputs are read)."""
     from ..analysis.heatmap import click_map, density, exit_stats, scroll_depth
 
@@ -245,13 +309,17 @@ def draw_heatmap(inputs: HeatmapInputs, width: int, bg: Background | None, *, op
                          f"{cm.placement.by_page} by page coordinates"]
         if cm.placement.dropped:
             legend.append(f"{cm.placement.dropped} not placed (other width)")
+        shown = {e.selector: e.box for e in cm.elements if e.box}
+        marks = near_miss_marks(inputs.taps, inputs.clicks, shown) if near_misses else []
+        if inputs.taps is not None and inputs.taps.misses:
+            legend.append(f"{len(inputs.taps.misses)} near-miss taps ({len(marks)} drawn)")
         peak = int(cm.density.counts.max()) if cm.density.counts.size else 0
         legend.append(f"peak cell: {peak} in {cm.density.cell}x{cm.density.cell} px")
         legend += ["", "top elements:"] + [f"{e.clicks:>4}  {e.selector[:30]}" for e in top[:8]]
         img = compose(bg.image if bg else None, width, height, click_layers(cm, opacity),
                       title=f"{'Tap' if kind == 'taps' else 'Click'} map {selection.pattern} @ {width}px",
-                      legend=legend, outlines=outlines)
-        return HeatmapResult(img, kind, width, height, legend, cm.elements, bg, cm)
+                      legend=legend, outlines=outlines, marks=marks)
+        return HeatmapResult(img, kind, width, height, legend, cm.elements, bg, cm, marks)
     motion = inputs.motion
     height = bg.height if bg else int(max(900, motion.bottoms.max() if len(motion.bottoms) else 900))
     if kind == "scroll":

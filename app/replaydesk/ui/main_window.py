@@ -39,6 +39,7 @@ from .actions import ActionId, create_actions
 from .bindings import bind_all
 from .import_controller import ImportController
 from .import_report import ImportReportDialog
+from .notes_window import NotesUi
 from .pane_layout import (  # noqa: F401 - the layout constants are re-exported for callers and tests
     CENTRE_MIN_WIDTH,
     DEFAULT_DOCK_FRACTIONS,
@@ -50,6 +51,7 @@ from .pane_layout import (  # noqa: F401 - the layout constants are re-exported 
 from .plaintext import plain_title, plain_tooltip
 from .player import PlayerPane
 from .privacy_menu import PrivacyMenu
+from .retention_runner import Retention
 from .session_list import SessionListPane
 from .session_panel import SessionPanel
 from .settings import Settings
@@ -121,6 +123,7 @@ class MainWindow(PaneLayoutMixin, QMainWindow):
         self.sessions_dock = self._dock("Sessions", self.sessions, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.panel_dock = self._dock("Inspector", self.panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self._init_pane_layout()
+        self.notes = NotesUi(self)  # Notes tab, timeline notes, caption overlay (issue 13)
 
         # actions and menus
         self.actions_by_id = create_actions(self)
@@ -145,6 +148,9 @@ class MainWindow(PaneLayoutMixin, QMainWindow):
         self.importer.sessionsLanded.connect(self._on_sessions_landed)
         self.importer.finished.connect(self._on_import_finished)
         self.importer.failed.connect(self._on_import_failed)
+        # Preferences' "Delete sessions older than N days" (issue 14): at start and after each import
+        self.retention = Retention(self)
+        self.importer.finished.connect(lambda _report: self.retention.run())
         self._off = bind_all(self, self.list_state, {
             "filter_changed": lambda f: self.settings.set("list/filter", filter_to_json(f)),
             "sort_changed": self._on_sort_changed,
@@ -154,6 +160,7 @@ class MainWindow(PaneLayoutMixin, QMainWindow):
         self._refresh_timer.timeout.connect(self.sessions.model.refresh)
         self._restore_layout()
         self._update_empty_state()
+        self.retention.run()
 
     # -- composition -----------------------------------------------------
     def _dock(self, title: str, widget, area) -> QDockWidget:
@@ -164,6 +171,12 @@ class MainWindow(PaneLayoutMixin, QMainWindow):
         self.addDockWidget(area, d)
         return d
 
+    def export_clip(self, _checked: bool = False, note_id=None):
+        """File > Export Clip…: the dialog, then the export queue (ui/clip_dialog.py)."""
+        from .clip_dialog import export_clip
+
+        return export_clip(self, note_id=note_id)
+
     def _open_heatmaps(self) -> None:
         from .heatmap_window import HeatmapWindow
 
@@ -171,9 +184,18 @@ class MainWindow(PaneLayoutMixin, QMainWindow):
         if win is None:
             win = self._heatmaps = HeatmapWindow(self.db_path, lambda: self.list_state.filter, parent=self,
                                                  allow_web_assets=bool(self.settings.get("replay/web_assets")))
+            win.clickJumpRequested.connect(self.jump_to_click)
         win.show()
         win.raise_()
         win.activateWindow()
+
+    def jump_to_click(self, session_id: str, at_ms: int) -> None:
+        """Open ``session_id`` paused ``at_ms`` after its start (a click listed by the Heatmap window)."""
+        from .click_jump import ClickJumper
+
+        if getattr(self, "_click_jumper", None) is None:
+            self._click_jumper = ClickJumper(self)
+        self._click_jumper.jump(session_id, at_ms)
 
     def _build_menus(self) -> None:
         a = self.actions_by_id
@@ -182,6 +204,8 @@ class MainWindow(PaneLayoutMixin, QMainWindow):
         file_menu.addAction(a[ActionId.OPEN_ARCHIVE])
         file_menu.addAction(a[ActionId.OPEN_FOLDER])
         self.recent_menu = file_menu.addMenu("Open &Recent")
+        file_menu.addSeparator()
+        file_menu.addAction(a[ActionId.EXPORT_CLIP])
         file_menu.addSeparator()
         file_menu.addAction(a[ActionId.PREFERENCES])
         file_menu.addSeparator()
@@ -211,6 +235,12 @@ class MainWindow(PaneLayoutMixin, QMainWindow):
         self.privacy_menu = PrivacyMenu(self.settings, self.player, self._refresh_user_text, view)
         view.addMenu(self.privacy_menu)
         view.addAction("Heatmaps and &Pages…", self._open_heatmaps)  # issue 12
+        from .click_overlay import ClickOverlay  # issue 12: View > Click Overlay
+
+        self.click_overlay = ClickOverlay(self.player)
+        view.addAction(a[ActionId.CLICK_OVERLAY])
+        a[ActionId.CLICK_OVERLAY].toggled.connect(self.click_overlay.set_active)
+        self.notes.build_menus(mb, view.menuAction())  # Edit (before View) and Session menus
         playback = mb.addMenu("&Playback")
         for act in self.player.actions():
             playback.addAction(act)
@@ -222,6 +252,7 @@ class MainWindow(PaneLayoutMixin, QMainWindow):
 
         a[ActionId.OPEN_ARCHIVE].triggered.connect(self.open_archive_dialog)
         a[ActionId.OPEN_FOLDER].triggered.connect(self.open_folder_dialog)
+        a[ActionId.EXPORT_CLIP].triggered.connect(self.export_clip)
         a[ActionId.QUIT].triggered.connect(self.close)
         a[ActionId.FOCUS_SEARCH].triggered.connect(self._focus_search)
         a[ActionId.WEB_ASSETS].setChecked(self.settings.get("replay/web_assets"))
@@ -269,6 +300,7 @@ class MainWindow(PaneLayoutMixin, QMainWindow):
         self.setWindowTitle(plain_title(display_text(f"{session_id} — ReplayDesk")))
         self.panel.show_session(info)
         self.player.open_session(info)
+        self.notes.open_session(session_id)
 
     # -- importing -------------------------------------------------------
     def import_paths(self, paths: list[str]) -> None:

@@ -117,6 +117,8 @@ class PlayerPane(QWidget):
         self._info: dict | None = None
         self._replay = None
         self._mirror = None
+        #: (document id, x, y) of the page as played since the last seek (_follow_scroll)
+        self._live_scroll: tuple | None = None
         self._t0 = 0
         self._page_starts: list[int] = []
         self._pending: float | None = None
@@ -161,6 +163,7 @@ class PlayerPane(QWidget):
         self._info = info
         self._replay = None
         self._mirror = None
+        self._live_scroll = None
         self._t0 = info["started_at"]
         self._page_starts = [p["t_enter"] for p in info["pages"]]
         self._pending = 0.0
@@ -242,6 +245,37 @@ class PlayerPane(QWidget):
         node = finding.get("node_id")
         self._highlight = (int(self.state.time), node if isinstance(node, int) else None)
         self.view.highlight_node(self._highlight[1])
+
+    @property
+    def page_scroll(self) -> tuple[float, float]:
+        """The shown document's scroll offset (page px), also while playing: overlays over
+        the page (View > Click Overlay) place page coordinates with it."""
+        if self._live_scroll is not None:
+            return self._live_scroll[1], self._live_scroll[2]
+        m = self._mirror
+        root = getattr(getattr(m, "tree", None), "root", None)
+        if root is None:
+            return 0.0, 0.0
+        s = m.side.scrolls.get(root.id) or {}
+        return float(s.get("x") or 0), float(s.get("y") or 0)
+
+    def shown_node(self, node_id: int | None) -> bool:
+        """Recorded node ``node_id`` is in the page shown at the last seek and not hidden by
+        a ``hidden``, ``aria-hidden="true"`` or inline ``display: none`` on it or an ancestor:
+        overlays skip elements of other states of a single-page app (another tab pane)."""
+        m = self._mirror
+        n = m.tree.nodes.get(node_id) if m is not None and node_id is not None else None
+        if n is None:
+            return False
+        while n is not None:
+            a = n.attrs or {}
+            if "hidden" in a or a.get("aria-hidden") == "true" or \
+                    "display:none" in str(a.get("style") or "").replace(" ", ""):
+                return False
+            if n is m.tree.root:
+                return True
+            n = n.parent
+        return False
 
     @property
     def highlighted_node(self) -> int | None:
@@ -390,6 +424,7 @@ class PlayerPane(QWidget):
         # mirror in place instead of restoring a checkpoint; before the first full
         # snapshot the replay gives the state right after it (the first page)
         mirror = self._mirror = self._replay.seek(t_abs, current=self._mirror)
+        self._live_scroll = None  # the mirror's scroll is the page's again
         frame = frame_from_mirror(mirror, t_abs, self._replay.pointer_at(mirror, t_abs))
         if frame is None:
             # no page at all (no buildable full snapshot): say so, and still answer
@@ -494,4 +529,31 @@ class PlayerPane(QWidget):
         self._applied_until = t_abs
         if events:
             self._applied_index += len(events)
+            self._follow_scroll(events)
             self.view.apply_events(events)
+
+    def _follow_scroll(self, events: list[dict]) -> None:
+        """Playing hands events to the view only (the mirror stays at the last seek, which
+        is what makes a tick cheap), so note the document's scroll as it goes by: a new
+        page's initial offset, and scroll events on the document. Recorded data is
+        untrusted: anything that is not a number counts as 0."""
+        live = self._live_scroll
+        if live is None:
+            root = getattr(getattr(self._mirror, "tree", None), "root", None)
+            if root is None:
+                return
+            live = (root.id, *self.page_scroll)
+        for e in events:
+            d = e.get("data") if isinstance(e, dict) else None
+            if not isinstance(d, dict):
+                continue
+            if e.get("type") == 2 and isinstance(d.get("node"), dict):
+                off = d.get("initialOffset") if isinstance(d.get("initialOffset"), dict) else {}
+                live = (d["node"].get("id"), _px(off.get("left")), _px(off.get("top")))
+            elif e.get("type") == 3 and d.get("source") == 3 and d.get("id") == live[0]:
+                live = (live[0], _px(d.get("x")), _px(d.get("y")))
+        self._live_scroll = live
+
+
+def _px(v) -> float:
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) < 1e9 else 0.0

@@ -32,7 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..state.privacy import PRIVACY_LABELS, PRIVACY_MODES, privacy_mode
+from ..store.cipher import is_encrypted
 from .actions import ActionId
+from .retention_runner import MAX_DAYS, SETTING as RETENTION_SETTING, retention_days as configured_retention
 from .theme import THEME_MODES
 
 THEME_LABELS = {"system": "System (follow the desktop)", "light": "Light", "dark": "Dark"}
@@ -52,6 +54,8 @@ class Preferences:
     export_fps: int
     export_width: str
     export_format: str
+    encrypt_store: bool = False  # encrypt (SQLCipher) at the next start; True while it is pending
+    retention_days: int = 0  # delete sessions older than this many days (0: off)
 
     @classmethod
     def from_settings(cls, s) -> "Preferences":
@@ -66,6 +70,8 @@ class Preferences:
             export_fps=min(60, max(1, int(s.get("export/fps")))),
             export_width=width if valid_width(width) else "recorded",
             export_format=fmt if fmt in EXPORT_FORMATS else "mp4",
+            encrypt_store=bool(s.get("store/encrypt")),
+            retention_days=configured_retention(s),
         )
 
 
@@ -101,11 +107,21 @@ class PreferencesDialog(QDialog):
         row.addWidget(self.store_edit, 1)
         row.addWidget(self.browse_button)
         form.addRow("Store file", row)
-        note = QLabel(f"{RESTART_NOTE} Open now: {current_store}")
-        note.setWordWrap(True)
+        # two fixed lines, not word wrap: a wrapped label in a form row is given the height of
+        # one line and clips the path (seen in the Preferences screenshot)
+        note = QLabel(f"{RESTART_NOTE}\nOpen now: {current_store}")
         note.setObjectName("storeNote")
         note.setStyleSheet("color: palette(placeholder-text)")
         form.addRow("", note)
+        self.encrypt_check = QCheckBox("Encrypt the store (asks a new passphrase at the next start)")
+        self.encrypt_check.setObjectName("encryptStore")
+        self.encrypt_check.setToolTip("SQLCipher encryption at rest: without the passphrase the file cannot be read. "
+                                      "An encrypted store asks for it at every start.")
+        self._encrypted = is_encrypted(current_store)
+        if self._encrypted:
+            self.encrypt_check.setText("The store is encrypted (SQLCipher): its passphrase is asked at start")
+            self.encrypt_check.setEnabled(False)
+        form.addRow("", self.encrypt_check)
         lay.addWidget(store)
 
         look = QGroupBox("Appearance and replay")
@@ -132,6 +148,15 @@ class PreferencesDialog(QDialog):
         self.mask_emails_check = QCheckBox("Mask e-mail addresses everywhere (demos, screen sharing)")
         self.mask_emails_check.setObjectName("maskEmails")
         form.addRow("", self.mask_emails_check)
+        self.retention_spin = QSpinBox()
+        self.retention_spin.setObjectName("retentionDays")
+        self.retention_spin.setRange(0, MAX_DAYS)
+        self.retention_spin.setSpecialValueText("Off (keep every session)")  # shown for 0
+        self.retention_spin.setSuffix(" days")
+        self.retention_spin.setToolTip("Sessions that started longer ago than this are deleted, with their notes, "
+                                       "now, at every start and after every import (as replaydesk prune "
+                                       "--older-than DAYS)")
+        form.addRow("Delete sessions older than", self.retention_spin)
         lay.addWidget(privacy)
 
         signals = QGroupBox("Frustration signals")
@@ -195,10 +220,12 @@ class PreferencesDialog(QDialog):
 
     def set_values(self, p: Preferences) -> None:
         self.store_edit.setText(p.store_path)
+        self.encrypt_check.setChecked(p.encrypt_store or self._encrypted)
         self.theme_combo.setCurrentIndex(self.theme_combo.findData(p.theme))
         self.web_assets_check.setChecked(p.web_assets)
         self.privacy_combo.setCurrentIndex(self.privacy_combo.findData(p.privacy))
         self.mask_emails_check.setChecked(p.mask_emails)
+        self.retention_spin.setValue(p.retention_days)
         self.fps_spin.setValue(p.export_fps)
         i = self.width_combo.findData(p.export_width)
         if i >= 0:
@@ -220,6 +247,8 @@ class PreferencesDialog(QDialog):
             export_fps=self.fps_spin.value(),
             export_width=width if valid_width(width) else "recorded",
             export_format=self.format_combo.currentData(),
+            encrypt_store=self.encrypt_check.isChecked() and not self._encrypted,
+            retention_days=self.retention_spin.value(),
         )
 
 
@@ -242,8 +271,14 @@ def apply_preferences(window, new: Preferences) -> list[str]:
             s.set("store/path", new.store_path)
         else:
             s.remove("store/path")
+    if new.encrypt_store != old.encrypt_store:
+        s.set("store/encrypt", new.encrypt_store)
     s.set("export/fps", new.export_fps)
     s.set("export/width", new.export_width)
     s.set("export/format", new.export_format)
+    if new.retention_days != old.retention_days:
+        s.set(RETENTION_SETTING, new.retention_days)
     s.sync()
+    if new.retention_days != old.retention_days and new.retention_days > 0:
+        window.retention.run()  # the new rule applies at once, not only at the next start
     return changed

@@ -41,6 +41,9 @@ OPTIONS = {
         Option("view/mask_emails", bool, False, "mask e-mail addresses everywhere in the UI (demos)"),
         Option("signals/settings", str, "", "frustration signal thresholds (SignalSettings JSON; empty: the store's)"),
         Option("store/path", str, "", "store file used from the next start (empty: $REPLAYDESK_DB or the user data directory)"),
+        Option("store/encrypt", bool, False, "encrypt the store (SQLCipher) at the next start, asking a new passphrase"),
+        Option("store/retention_days", int, 0, "delete sessions older than this many days, at start and after each "
+               "import, as `replaydesk prune --older-than` does (0: keep every session)"),
         Option("export/fps", int, 15, "default frames per second of an exported clip"),
         Option("export/width", str, "recorded", "default width of an exported clip in px, or \"recorded\" (the viewport's)"),
         Option("export/format", str, "mp4", "default file format of an exported clip: mp4, webm or gif"),

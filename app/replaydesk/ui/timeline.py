@@ -13,8 +13,8 @@ session has (``set_signals``: the store's findings; a burst is drawn as a bar fr
 first to its last click, hovering says the rule and the evidence), and a bottom axis in m:ss.
 
 Mouse: wheel zooms the time axis around the pointer, dragging the plot pans it, dragging the
-playhead scrubs, a click jumps (snapping to a marker under the pointer), a double click
-shows the whole session. Hovering a marker or the graph shows a tooltip.
+playhead scrubs, Shift+dragging marks the in/out range, a click jumps (snapping to a marker
+under the pointer), a double click shows the whole session. Hovering a marker or the graph shows a tooltip.
 
 The lanes' y layout, marker kinds and tooltip texts live in :mod:`.timeline_lanes`.
 
@@ -41,6 +41,7 @@ from .formatting import clock
 from . import signals_style as ss
 from .plaintext import plain_tooltip
 from .theme_colors import TimelineColors, colors_for
+from .timeline_axis import TimeAxisItem, _TimelineViewBox  # noqa: F401 - TimeAxisItem re-exported
 from .timeline_lanes import (  # noqa: F401 - re-exported: tests and previews import them from here
     ACTIVITY_PEAK_Y,
     HIT_PX,
@@ -56,62 +57,6 @@ from .timeline_lanes import LANE_OF as _LANE_OF
 from .timeline_lanes import describe_marker as _describe
 from .timeline_lanes import finding_marker as _finding_marker
 from .timeline_lanes import lane_center as _lane_center
-
-_TIME_STEPS_MS = (100, 200, 500, 1_000, 2_000, 5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000,
-                  900_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 43_200_000, 86_400_000)
-
-
-class TimeAxisItem(pg.AxisItem):
-    """Bottom axis in m:ss (m:ss.s when zoomed below one second per tick) at nice steps."""
-
-    min_label_px = 84
-
-    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802, N803 - pyqtgraph API
-        span = maxVal - minVal
-        if span <= 0 or size <= 0:
-            return super().tickSpacing(minVal, maxVal, size)
-        ms_per_px = span / size
-        major = next((s for s in _TIME_STEPS_MS if s / ms_per_px >= self.min_label_px), _TIME_STEPS_MS[-1])
-        minors = [s for s in _TIME_STEPS_MS if s < major and major % s == 0 and s / ms_per_px >= 10]
-        levels = [(major, 0)]
-        if minors:
-            levels.append((minors[-1], 0))
-        return levels
-
-    def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph API
-        out = []
-        for v in values:
-            v = round(v)
-            if v < 0:
-                out.append("")
-            elif spacing < 1000:
-                out.append(clock(v))
-            else:
-                s = v // 1000
-                out.append(f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}")
-        return out
-
-
-class _TimelineViewBox(pg.ViewBox):
-    """Left click = jump, double click = show all; no context menu; x-only mouse."""
-
-    def __init__(self, on_click: Callable[[float, float], None], on_double: Callable[[], None]):
-        super().__init__(enableMenu=False)
-        self._on_click = on_click
-        self._on_double = on_double
-        self.setMouseEnabled(x=True, y=False)
-
-    def mouseClickEvent(self, ev):  # noqa: N802 - pyqtgraph API
-        if ev.button() != Qt.MouseButton.LeftButton:
-            ev.ignore()
-            return
-        ev.accept()
-        if ev.double():
-            self._on_double()
-            return
-        p = self.mapSceneToView(ev.scenePos())
-        self._on_click(p.x(), p.y())
-
 
 class TimelineWidget(QWidget):
     """Timeline of one session bound to a :class:`PlaybackState`.
@@ -142,6 +87,7 @@ class TimelineWidget(QWidget):
         self._idle_labels: list[pg.TextItem] = []
         self._findings: list[dict] = []
         self._signal_kinds: list[str] = []  # signal lanes shown, in SIGNAL_KINDS order
+        self.note_tooltip: Callable[[float, float], str] | None = None  # the notes layer's hover text
         self._build()
         self._apply_colors()
         # the state may outlive the widget: bind drops our callbacks when the C++ object goes
@@ -157,6 +103,7 @@ class TimelineWidget(QWidget):
     def _build(self) -> None:
         self._axis = TimeAxisItem(orientation="bottom")
         self._vb = _TimelineViewBox(self._on_view_clicked, self.fit)
+        self._vb.on_range = self._on_range_dragged
         self._plot = pg.PlotWidget(viewBox=self._vb, axisItems={"bottom": self._axis})
         self._plot.setObjectName("timelinePlot")
         self._plot.setFrameShape(pg.QtWidgets.QFrame.Shape.NoFrame)
@@ -383,8 +330,19 @@ class TimelineWidget(QWidget):
         self._subs.clear()
         self._scrub_timer.stop()
 
+    def _on_range_dragged(self, a: float, b: float, _finished: bool) -> None:
+        """Shift+drag marks the in/out range (as ``[`` and ``]`` do), clamped to the session."""
+        d = self._state.duration
+        a, b = max(0.0, min(a, d)), max(0.0, min(b, d))
+        if b - a >= 1:
+            self._state.set_range_in(a)
+            self._state.set_range_out(b)
+
     def tooltip_at(self, x: float, y: float) -> str:
         """What hovering view coordinates ``(x ms, y)`` shows (empty: nothing)."""
+        note = self.note_tooltip(x, y) if self.note_tooltip else ""  # timeline_notes.py sets it
+        if note:
+            return note
         lane = self._lane_at(y)
         if lane is not None:
             near = self._markers_near(lane, x)

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from replaydesk.formats import deepjson
 from replaydesk.replay import budgets
+from replaydesk.replay.diff import same_visit_patch
 from replaydesk.rrweb import EventType, Source
 from replaydesk.state.privacy import DEFAULT_PRIVACY_MODE, PRIVACY_MODES
 from replaydesk.ui.replay.bridge import RendererBridge
@@ -120,6 +121,12 @@ class ReplayView(QWidget):
 
         self._headless = headless
         self._show_cursor = show_cursor
+        self._marker = False
+        #: a seek within the page visit shown is sent as one mutation (replay/diff.py);
+        #: REPLAYDESK_SEEK_PATCH=0 always rebuilds (benchmarks compare both)
+        self.patch_frames = os.environ.get("REPLAYDESK_SEEK_PATCH", "1") != "0"
+        self.patched_frames = 0
+        self._shown: tuple[Any, int] | None = None  # (frame, page_ts) the page shows, if built by show_frame
         self._ready = False
         self._queue: list[str] = []
         self._token = 0
@@ -212,6 +219,7 @@ class ReplayView(QWidget):
 
         ``timestamp`` (the FullSnapshot's, epoch ms) anchors animation phases of the page.
         """
+        self._shown = None
         w, h = self._clamped(*self._vp(viewport))
         self._viewport = QSize(w, h)
         arg = {"node": node, "viewport": {"width": w, "height": h},
@@ -224,6 +232,10 @@ class ReplayView(QWidget):
         """Apply rrweb events in order (incrementals; a Meta + FullSnapshot rebuilds)."""
         if not events:
             return
+        self._shown = None
+        self._apply_events(events)
+
+    def _apply_events(self, events: list[dict]) -> None:
         for e in events:
             d = e.get("data") or {}
             if e.get("type") == EventType.META or (e.get("type") == EventType.INCREMENTAL and d.get("source") == Source.VIEWPORT_RESIZE):
@@ -236,6 +248,7 @@ class ReplayView(QWidget):
 
     def set_state(self, state: dict) -> None:
         """Restore side state after a seek (see RD.setState in apply.js for the keys)."""
+        self._shown = None
         self._call("rd.setState", state)
 
     def show_frame(self, frame, page_ts: int | None = None) -> None:
@@ -244,16 +257,30 @@ class ReplayView(QWidget):
         paused moment reaches the renderer (player, ``render``, headless renderer, clip
         export). ``page_ts`` anchors the page clock and animation phases (when the page
         was entered, :func:`~replaydesk.replay.frame.page_start`); default: the frame's time.
-        Nothing waits here: follow with :meth:`request_frame`."""
-        self.load_snapshot(frame.node, {"width": frame.viewport[0], "height": frame.viewport[1]},
-                           frame.initial_offset, frame.href,
-                           timestamp=frame.timestamp if page_ts is None else page_ts)
-        self.apply_events(frame.preludes)
+        Nothing waits here: follow with :meth:`request_frame`.
+
+        A moment of the page visit shown is sent as one mutation (``replay/diff.py``)."""
+        ts = frame.timestamp if page_ts is None else page_ts
+        shown, self._shown = self._shown, None
+        patch = None
+        if self.patch_frames and shown is not None:
+            patch = same_visit_patch(shown[0], frame, shown[1], ts)
+        if patch is not None:
+            self._apply_events([patch])
+            self.patched_frames += 1
+        else:
+            self.load_snapshot(frame.node, {"width": frame.viewport[0], "height": frame.viewport[1]},
+                               frame.initial_offset, frame.href, timestamp=ts)
+            if frame.preludes:
+                self._apply_events(frame.preludes)
         if frame.state is not None:
-            self.set_state(frame.state)
-        self.apply_events(frame.events)
+            self._call("rd.setState", frame.state)
+        if frame.events:
+            self._apply_events(frame.events)
+        self._shown = (frame, ts)
 
     def set_viewport(self, width: int, height: int) -> None:
+        self._shown = None
         w, h = self._clamped(width, height)
         self._viewport = QSize(w, h)
         self._js(f"rd.setViewport({w},{h})")
@@ -286,6 +313,7 @@ class ReplayView(QWidget):
         return self._last_painted >= token or (token in self._heavy and token not in self._waiting)
 
     def clear(self) -> None:
+        self._shown = None
         self._js("rd.clear()")
 
     def highlight_node(self, node_id: int | None) -> None:
@@ -299,6 +327,7 @@ class ReplayView(QWidget):
         """Run code in the renderer page (trusted outer page only), after it is ready."""
         if self._closed:
             return
+        self._shown = None  # it may change the page: the next frame rebuilds
         if not self._ready:
             self._queue.append(code)  # callbacks are only supported once ready
             return
@@ -387,6 +416,21 @@ class ReplayView(QWidget):
                 return False
         return True
 
+    def set_frame_marker(self, on: bool) -> None:
+        """Show each acknowledged frame's token colour in an 8x8 block at the top-left corner
+        (benchmarks, tests: :meth:`marker_matches` sees when the widget's pixels show a frame)."""
+        self._marker = bool(on)
+        self._configure()
+
+    def marker_matches(self, token: int) -> bool:
+        """True when the widget's pixels show frame ``token``'s marker (:meth:`set_frame_marker`)."""
+        img = self._web.grab(QRect(0, 0, 4, 4)).toImage()
+        r, g, b = token_colour(token)
+        if img.isNull() or img.width() < 1:
+            return False
+        c = img.pixelColor(min(1, img.width() - 1), min(1, img.height() - 1))
+        return abs(c.red() - r) <= 3 and abs(c.green() - g) <= 3 and abs(c.blue() - b) <= 3
+
     def shutdown(self) -> None:
         """Tear down the page before its profile (QtWebEngine crashes otherwise)."""
         if self._closed:
@@ -444,14 +488,16 @@ class ReplayView(QWidget):
         self._page.runJavaScript(code)
 
     def _configure(self) -> None:
+        self._shown = None  # privacy and web assets apply at build: the next frame rebuilds
         cfg = {"allowWebAssets": self._profile.allow_web_assets, "showCursor": self._show_cursor,
-               "headless": self._headless}
+               "headless": self._headless, "marker": self._marker}
         code = f"rd.configure({_json(cfg)}); RD.sanitize.setPrivacy({_json(self.privacy_mode)})"
         if self._ready:  # before ready, _on_bridge_ready configures first
             self._page.runJavaScript(code)
 
     def _on_bridge_ready(self) -> None:
         self._killing = False
+        self._shown = None
         if self._ready:
             # A second "ready" means the renderer reloaded: state is gone; callers must reload.
             log.warning("renderer page reported ready twice")
@@ -521,6 +567,7 @@ class ReplayView(QWidget):
         if self._closed or self._killing:
             return
         self._killing = True
+        self._shown = None
         self.renderer_restarts += 1
         waiting, self._waiting = sorted(self._waiting), {}
         self._frame_reasons.clear()
@@ -543,6 +590,7 @@ class ReplayView(QWidget):
     def _on_page_render_process_terminated(self, status, exit_code: int) -> None:
         if self._closed:
             return
+        self._shown = None
         if not self._killing:  # crashed on its own: the frames it owed are lost as well
             reason = f"the renderer stopped ({getattr(status, 'name', status)}, exit code {exit_code})"
             self.restart_renderer(reason)
