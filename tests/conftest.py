@@ -78,18 +78,37 @@ def _import_demo(tmp_path_factory, corpus, name: str, import_paths) -> Path:
 
 @pytest.fixture(scope="session")
 def seeded_db_path(tmp_path_factory, corpus) -> Path:
-    """A store holding the nine corpus sessions (built once per run)."""
+    """A store holding the nine corpus sessions (built once per run). Shared: a test that
+    writes (a window, a render or clip that keeps its checkpoints, a cache) copies it first;
+    the teardown check fails the run if one did not, since later tests would see its rows."""
     from replaydesk.store import import_paths
 
-    return _import_demo(tmp_path_factory, corpus, "seeded", import_paths)
+    p = _import_demo(tmp_path_factory, corpus, "seeded", import_paths)
+    before = _digest(p)
+    yield p
+    assert _digest(p) == before, f"a test wrote into the shared seeded store {p}: copy it first"
 
 
 @pytest.fixture(scope="session")
 def signals_db_path(tmp_path_factory, corpus) -> Path:
-    """The corpus imported the way the app imports it (frustration signals included), once per run."""
+    """The corpus imported the way the app imports it (frustration signals included), once per
+    run. Shared, like ``seeded_db_path``: tests copy it before writing."""
     from replaydesk.analysis.importing import import_paths
 
-    return _import_demo(tmp_path_factory, corpus, "signals", import_paths)
+    p = _import_demo(tmp_path_factory, corpus, "signals", import_paths)
+    before = _digest(p)
+    yield p
+    assert _digest(p) == before, f"a test wrote into the shared signals store {p}: copy it first"
+
+
+def _digest(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256(path.read_bytes())
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists():
+        h.update(wal.read_bytes())
+    return h.hexdigest()
 
 
 @pytest.fixture

@@ -277,7 +277,9 @@
   }
 
   function insertAt(sheet, rule, index) {
-    const path = Array.isArray(index) ? index : [index === undefined || index === null ? sheet.cssRules.length : index];
+    // no index: rrweb calls insertRule(rule, undefined), and the CSSOM default index is 0
+    // (as the mirror's seek path, replay/css.py StyleSheet.insert)
+    const path = Array.isArray(index) ? index : [index === undefined || index === null ? 0 : index];
     const list = ruleListAt(sheet, path);
     if (!list) return;
     const pos = Math.max(0, Math.min(list.cssRules.length, path[path.length - 1]));

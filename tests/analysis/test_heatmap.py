@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import numpy as np
 import pytest
@@ -154,10 +155,12 @@ def test_exit_rates_match_a_hand_count_from_meta_urls(seeded_db, corpus):
     assert rows["/index.html"]["views"] == 8  # two sessions came back to the shop page
 
 
-def test_cli_pages_json(seeded_db_path, capsys):
+def test_cli_pages_json(seeded_db_path, tmp_path, capsys):
     from replaydesk.cli import main
 
-    assert main(["pages", "--db", str(seeded_db_path), "--json"]) == 0
+    db = tmp_path / "s.db"
+    shutil.copy(seeded_db_path, db)
+    assert main(["pages", "--db", str(db), "--json"]) == 0
     rows = {r["pattern"]: r for r in json.loads(capsys.readouterr().out)}
     assert (rows["/index.html"]["views"], rows["/index.html"]["exits"]) == (8, 2)
     assert rows["/confirmation.html"]["exit_rate"] == 1.0

@@ -220,10 +220,18 @@ def _cli(*args, db):
                           cwd=REPO, env={**__import__("os").environ, "PYTHONPATH": str(REPO / "app")}, timeout=180)
 
 
-def test_cli_clip_end_to_end_and_ffprobe(seeded_db_path, tmp_path):
+@pytest.fixture
+def store_copy(seeded_db_path, tmp_path):
+    """The CLI writes (it keeps the checkpoints it builds): never into the shared seeded store."""
+    p = tmp_path / "store.db"
+    shutil.copy(seeded_db_path, p)
+    return p
+
+
+def test_cli_clip_end_to_end_and_ffprobe(store_copy, tmp_path):
     out = tmp_path / "cli.mp4"
     p = _cli("clip", SID, "--from", str(START), "--to", str(START + 2000), "--width", "640", "--speed", "2",
-             "--blur-inputs", "-o", str(out), db=seeded_db_path)
+             "--blur-inputs", "-o", str(out), db=store_copy)
     assert p.returncode == 0, p.stderr
     assert "wrote" in p.stdout and "15 frames" in p.stdout
     frames, _, _ = decode(out)
@@ -237,14 +245,14 @@ def test_cli_clip_end_to_end_and_ffprobe(seeded_db_path, tmp_path):
     assert "codec_name=h264" in q.stdout and "pix_fmt=yuv420p" in q.stdout and "nb_read_frames=15" in q.stdout
 
 
-def test_cli_bad_input_is_one_line(seeded_db_path, tmp_path):
+def test_cli_bad_input_is_one_line(store_copy, tmp_path):
     tmp_path = tmp_path / "out"
     tmp_path.mkdir()
-    p = _cli("clip", "ses_nope", "-o", str(tmp_path / "x.mp4"), db=seeded_db_path)
+    p = _cli("clip", "ses_nope", "-o", str(tmp_path / "x.mp4"), db=store_copy)
     assert p.returncode == 2 and p.stderr.strip().count("\n") == 0 and "no session" in p.stderr
-    p = _cli("clip", SID, "--from", "999999", "-o", str(tmp_path / "x.mp4"), db=seeded_db_path)
+    p = _cli("clip", SID, "--from", "999999", "-o", str(tmp_path / "x.mp4"), db=store_copy)
     assert p.returncode == 2 and "Traceback" not in p.stderr and "not inside the session" in p.stderr
-    p = _cli("clip", SID, "--fps", "0", "-o", str(tmp_path / "x.mp4"), db=seeded_db_path)
+    p = _cli("clip", SID, "--fps", "0", "-o", str(tmp_path / "x.mp4"), db=store_copy)
     assert p.returncode == 2 and "Traceback" not in p.stderr and "--fps" in p.stderr
     assert list(tmp_path.iterdir()) == []
 

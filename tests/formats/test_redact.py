@@ -289,3 +289,19 @@ def test_malformed_nodes_are_skipped_not_fatal():
     assert body[3]["childNodes"][0]["textContent"] == "card " + mask(CARD)
     assert body[4]["attributes"]["value"] == "********"
     assert r.counts["password"] == 1
+
+
+def test_malformed_attribute_records_do_not_hide_a_later_field_change():
+    """The inline filter of attribute-only mutations gives up on the first odd record (no
+    "attributes", a non-object, None) and hands the whole list to the checked path, so a
+    sensitive change later in the same list is still masked."""
+    evs = [
+        _snapshot(_el(10, "input", {"name": "cvc"}), _el(11, "div")),
+        _attr_mutation([{"id": 11, "attributes": {"class": "a"}}, {"id": 11}, {"id": 10, "attributes": {"value": "123"}}]),
+        _attr_mutation(["junk", {"id": 11, "attributes": None}, {"id": 10, "attributes": {"value": "456"}}], ts=T0 + 60),
+        _attr_mutation([{"id": 11, "attributes": ["value"]}, {"id": 10, "attributes": {"value": "789"}}], ts=T0 + 70),
+    ]
+    r = _run(evs)
+    assert [e["data"]["attributes"][-1]["attributes"]["value"] for e in evs[1:]] == ["***"] * 3
+    assert evs[3]["data"]["attributes"][0]["attributes"] == ["value"]
+    assert r.counts["field-name"] == 3

@@ -85,8 +85,11 @@ def scrolled_store_path(qapp, tmp_path):
     events = [meta(T0, href="http://shop.test/long", width=1440, height=800), full(doc, T0),
               inc(2, T0 + 1000, type=1, id=10, x=250, y=620), inc(2, T0 + 1000, type=0, id=10, x=250, y=620),
               inc(2, T0 + 1000, type=2, id=10, x=250, y=620),
-              inc(3, T0 + 2500, id=1, x=0, y=SCROLL_Y),
-              inc(1, T0 + 8000, positions=[{"x": 5, "y": 5, "id": 12, "timeOffset": 0}])]
+              inc(3, T0 + 2500, id=1, x=0, y=SCROLL_Y)]
+    # the pointer moving every 250 ms: no inactive span for playback to skip (a skip is a seek)
+    events += [inc(1, T0 + t, positions=[{"x": 5 + t // 100, "y": 5, "id": 12, "timeOffset": 0}])
+               for t in range(1250, 8001, 250)]
+    events.sort(key=lambda e: e["timestamp"])  # stable: Meta before its FullSnapshot
     d = tmp_path / "ses_scroll"
     d.mkdir()
     (d / "events.json").write_text(json.dumps(events))
@@ -113,6 +116,7 @@ def test_overlay_follows_the_page_scrolled_while_playing(qtbot, tmp_path, scroll
         assert e.selector == "button#buy" and w.player.page_scroll == (0.0, 0.0)
         view = w.player.view
         scale = view.displayed_rect().width() / 1440
+        w.player.state.set_skip_inactivity(False)
         w.player.state.play()
         qtbot.waitUntil(lambda: w.player.state.time > 2700, timeout=10_000)
         assert w.player.state.playing and w.click_overlay.isVisible()

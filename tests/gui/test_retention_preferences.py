@@ -126,3 +126,14 @@ def test_retention_runs_at_start_and_after_each_import(qtbot, tmp_path, aged_sto
 def test_retention_message_counts():
     assert retention_message(1, 1) == "Retention: deleted 1 session older than 1 day"
     assert retention_message(12, 90) == "Retention: deleted 12 sessions older than 90 days"
+
+
+def test_a_session_deleted_while_it_is_indexed_shows_a_note_not_a_crash(qtbot, tmp_path, aged_store):
+    """Retention, forget or Session > Delete can remove the session the player is indexing;
+    when its checkpoints are announced the player says so instead of raising SessionNotFound."""
+    with shown_main_window(qtbot, tmp_path, aged_store) as w:
+        p = w.player
+        gen = p.loader.start()  # a session being opened, whose row is already gone
+        p._on_checkpoints_ready(gen, "ses_deleted_meanwhile")
+        assert p.stack.currentWidget() is p.hint
+        assert "no longer in the store" in p.hint.text()

@@ -7,12 +7,19 @@ from pathlib import Path
 
 import pytest
 
+import importlib
+import pkgutil
+
+import replaydesk.state
 from replaydesk.state.filters import ListState
 from replaydesk.state.observable import Observable
 from replaydesk.state.playback import PlaybackState
 
 APP = Path(__file__).resolve().parents[2] / "app" / "replaydesk"
-STATES = (PlaybackState, ListState)
+for _m in pkgutil.iter_modules(replaydesk.state.__path__):
+    importlib.import_module(f"replaydesk.state.{_m.name}")
+#: every observable state object of the app (a new one is checked without being listed here)
+STATES = tuple(Observable.__subclasses__())
 
 
 def test_unknown_event_names_raise():

@@ -154,11 +154,15 @@ def _scalar_kind(buf) -> str | None:
 # {"type":..,"data":..,"timestamp":N}; nested nodes have "type" keys too but
 # never end in a "timestamp" right before the next {"type":
 _CUT = re.compile(rb'"timestamp":\s*-?\d+(?:\.\d+)?\s*\}\s*(,)\s*\{"type":')
-_PIECE = 1 << 20
+#: bytes of JSON parsed at a time. Small on purpose: the objects one piece parses into (about 5x
+#: its bytes) stay in the core's L2 cache while the normalizer, the redactor and the summary and
+#: signals passes go over them; with 1 MB pieces every pass missed the cache and the whole import
+#: took ~25% more CPU (bench_ingest, BENCHMARKS.md "Redaction at import").
+_PIECE = 1 << 16
 
 
 def _array_stream(buf: bytes, label: str) -> EventStream:
-    """An rrweb event array, parsed about 1 MB at a time.
+    """An rrweb event array, parsed about 64 KB at a time (see :data:`_PIECE`).
 
     Fast path: cut before ``,{"type":`` (how recorders start every event).
     The cut pattern holds unescaped quotes, so it can never fall inside a

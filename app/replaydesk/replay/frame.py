@@ -6,7 +6,8 @@ turns the resulting mirror into one renderer payload: the serialized tree to
 build, the side state to restore (scrolls, form values, canvas images,
 selection, pointer, hover) and a few synthetic events for state that is
 replayed rather than set (canvas drawing since the last canvas image,
-constructed stylesheets adopted by documents and shadow roots).
+constructed stylesheets adopted by documents and shadow roots, the media
+elements' position, mute and pause state as their last interaction left them).
 
 Qt-free: the player, the headless renderer and the tests share it.
 """
@@ -18,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..rrweb import EventType, MouseInteraction, Source
+from ..rrweb import EventType, MediaInteraction, MouseInteraction, Source
 
 _INCREMENTAL = EventType.INCREMENTAL
 
@@ -91,6 +92,13 @@ def frame_from_mirror(mirror, t_abs: int, pointer: dict | None = None) -> Frame 
         ]
         events.append({"type": _INCREMENTAL, "timestamp": t_abs,
                        "data": {"source": Source.ADOPTED_STYLE_SHEET, "id": int(target), "styleIds": list(style_ids), "styles": styles}})
+    for nid, st in (side.get("media") or {}).items():
+        # as the played path leaves it (the renderer's applyMedia): the last interaction's
+        # values, not the snapshot's rr_media* attributes; playback itself is never started
+        kind = MediaInteraction.PAUSE if st.get("paused", True) else MediaInteraction.PLAY
+        data = {"source": Source.MEDIA_INTERACTION, "id": nid, "type": kind}
+        data.update((f, st[f]) for f in ("currentTime", "volume", "muted", "loop", "playbackRate") if f in st)
+        events.append({"type": _INCREMENTAL, "timestamp": t_abs, "data": data})
     focus = side.get("focus")
     if isinstance(focus, int):
         # replayed rather than set: the renderer decides :focus-visible from

@@ -170,6 +170,12 @@ class Mirror:
         if node.type == NodeType.ELEMENT:
             self.styles.invalidate(node.id)
 
+    def on_child_removed(self, parent: Node, node: Node) -> None:
+        # the browser re-parses a <style> whose text child goes: CSSOM edits (sources 8/13)
+        # are lost, as when a text child is added or changed (rrweb's style-sheet-text-mutation)
+        if parent.type == NodeType.ELEMENT and parent.tag == "style" and node.type == NodeType.TEXT:
+            self.styles.invalidate(parent.id)
+
     def on_text_changed(self, node: Node) -> None:
         p = node.parent
         if p is not None and p.type == NodeType.ELEMENT and p.tag == "style":

@@ -85,9 +85,12 @@ def _apply_removes(m: "Mirror", removes, removed_now: set[int]) -> None:
         if node is None:
             continue
         nid, pid = node.id, rec.get("parentId")
-        if node.parent is None or node.parent.id != pid:
+        parent = node.parent
+        if parent is None or parent.id != pid:
             m.anomalies.add("remove_parent_mismatch", f"id {nid} parent {pid}")
         removed_now.update(m.tree.remove(node))
+        if parent is not None:
+            m.on_child_removed(parent, node)
 
 
 # --- adds --------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ from .seek import SeekPlanner
 
 #: Bump whenever the mirror's behaviour changes in a way that changes stored states
 #: (a fix in mutation/side/styles handling, a new field...): stored sets are rebuilt.
-ENGINE_VERSION = 2  # 2: focus_pointer in the side state
+ENGINE_VERSION = 3  # 2: focus_pointer in the side state; 3: a <style> losing its text child drops CSSOM edits
 
 DEFAULT_POLICY = CheckpointPolicy()
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -131,6 +132,15 @@ class NotesProxy(QSortFilterProxyModel):
         return not self._text or self._text in n.text.casefold()
 
 
+def _row_button(text: str) -> QToolButton:
+    """A compact text button: four of them fit the Inspector at its minimum width (270 px),
+    where push buttons' margins pushed the tab to 340 px and squeezed the replay."""
+    b = QToolButton()
+    b.setText(text)
+    b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    return b
+
+
 class NotesTab(QWidget):
     seekRequested = Signal(int)
     addRequested = Signal()
@@ -158,10 +168,10 @@ class NotesTab(QWidget):
         h.setStretchLastSection(True)
         h.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         h.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.add_btn = QPushButton("Add…")
-        self.edit_btn = QPushButton("Edit…")
-        self.delete_btn = QPushButton("Delete")
-        self.clip_btn = QPushButton("Clip…")
+        self.add_btn = _row_button("Add…")
+        self.edit_btn = _row_button("Edit…")
+        self.delete_btn = _row_button("Delete")
+        self.clip_btn = _row_button("Clip…")
         self.clip_btn.setToolTip("Export a video clip of this note's range, with the note burned in")
         self.add_btn.setToolTip("Add a note at the playhead, or over the marked range (M)")
         self.empty = QLabel("No notes yet. Press M in the replay to note a moment, or mark a range with [ and ] first.")

@@ -391,7 +391,11 @@ class PlayerPane(QWidget):
     def _on_checkpoints_ready(self, gen: int, sid: str) -> None:
         if not self.loader.current(gen):
             return
-        self._replay = open_session_replay(self.db, sid, build_if_missing=False)
+        try:
+            self._replay = open_session_replay(self.db, sid, build_if_missing=False)
+        except SessionNotFound:  # deleted (Session > Delete, retention, forget) while it was indexed
+            self._on_load_failed(gen, LookupError(f"session {sid} is no longer in the store"))
+            return
         self._mirror = None
         self.statusMessage.emit("")
         if self._pending is None and self._inflight is None:

@@ -83,7 +83,7 @@ class Redactor(DomMap, TextRules):
                 gc.enable()
 
     def _events(self, events: list) -> None:
-        attributes = self._attributes
+        attributes, keys = self._attributes, ATTR_KEYS
         for e in events:
             t = e["type"]
             if t == 3:
@@ -95,7 +95,18 @@ class Redactor(DomMap, TextRules):
                     else:  # the common attribute-only mutation
                         recs = d.get("attributes")
                         if recs:
-                            attributes(recs)
+                            # inline filter: a change of style/class/geometry only (almost all of
+                            # them) costs no call; anything else, or malformed, takes _attributes
+                            hit = False
+                            try:
+                                for a in recs:
+                                    if not keys.isdisjoint(a["attributes"]):
+                                        hit = True
+                                        break
+                            except (KeyError, TypeError):
+                                hit = True
+                            if hit:
+                                attributes(recs)
                 elif src == 5:
                     self._input(d)
             elif t == 2:

@@ -1,0 +1,101 @@
+"""Recordings made by others (rrweb's and PostHog's own test fixtures): where they are,
+and what each one states about itself, for tests/formats/test_third_party.py and
+tests/ui/test_third_party_replay.py.
+
+They are not in this repository (fetched public data is not ours to commit): the tests
+read them from ``$REPLAYDESK_THIRD_PARTY``, else ``<repo>/../shared/third_party`` (beside
+the corpus), and skip with one line saying how to make them when neither exists.
+``tests/tools/third_party_fixtures.cjs`` writes the rrweb part from an rrweb clone and names
+repository, commit, path and licence in ``rrweb/SOURCES.json``; the PostHog file is copied
+as is (see that script's header).
+
+The expected facts are computed from the fixture file itself (its events, its Meta), not
+from what our importer says, so they are an independent oracle.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+HOW = ("make them with `node tests/tools/third_party_fixtures.cjs <rrweb clone> <dir>` and "
+       "point REPLAYDESK_THIRD_PARTY at <dir> (see that script's header)")
+
+#: rrweb fixtures (packages/rrweb/test/events/<name>.ts, MIT) converted to JSON arrays;
+#: ``<name>--<export>`` where one module exports several recordings
+RRWEB = [
+    "adopted-style-sheet", "adopted-style-sheet-empty-replace--emptyReplaceEvents",
+    "adopted-style-sheet-empty-replace--emptyReplaceSyncEvents", "bad-style", "bad-textarea", "canvas-in-iframe",
+    "custom-element-define-class", "dialog-playback", "document-replacement", "hover", "iframe",
+    "iframe-shadowdom-hover", "input", "nested-style-declaration", "ordering", "scroll", "scroll-with-parent-styles",
+    "selection", "shadow-dom", "style-declaration-missing-rule", "style-sheet-rule-events",
+    "style-sheet-text-mutation", "video-playback",
+]
+#: PostHog blob lines (frontend/src/scenes/session-recordings/__mocks__/recording_snapshots.jsonl, MIT):
+#: one line per browser window, each ``{"window_id": .., "data": [events]}``
+POSTHOG_BLOBS = "posthog/recording_snapshots.jsonl"
+
+#: events the importer drops on purpose, per fixture, and the reason it must give
+#: (hover.ts starts its clock at 0: normalize.py treats a timestamp of 0 as "not a time")
+DROPPED = {"hover": (1, "timestamp 0 is not a time")}
+
+
+def third_party_dir() -> Path:
+    env = os.environ.get("REPLAYDESK_THIRD_PARTY")
+    d = Path(env) if env else REPO.parent / "shared" / "third_party"
+    if not d.is_dir():
+        pytest.skip(f"third-party recordings not found at {d}: {HOW}")
+    return d
+
+
+def fixture_path(rel: str) -> Path:
+    p = third_party_dir() / rel
+    if not p.is_file():
+        pytest.skip(f"third-party recording {p} is missing: {HOW}")
+    return p
+
+
+def rrweb_path(name: str) -> Path:
+    return fixture_path(f"rrweb/{name}.json")
+
+
+@dataclass(frozen=True)
+class Stated:
+    """What a recording says about itself (from its own events)."""
+
+    events: int
+    first_ts: int
+    last_ts: int
+    href: str | None
+    viewport: tuple[int, int] | None
+    clicks: int
+
+    @property
+    def duration_ms(self) -> int:
+        return self.last_ts - self.first_ts
+
+
+def stated(events: list[dict], drop_zero_ts: bool = False) -> Stated:
+    """The facts of one event stream; ``drop_zero_ts``: leave out events at timestamp 0
+    (the importer's documented rule), so the facts are those of what is stored."""
+    kept = [e for e in events if not (drop_zero_ts and e["timestamp"] == 0)]
+    ts = [e["timestamp"] for e in kept]
+    meta = next((e["data"] for e in kept if e["type"] == 4), None)
+    clicks = sum(1 for e in kept if e["type"] == 3 and e["data"].get("source") == 2 and e["data"].get("type") == 2)
+    return Stated(len(kept), min(ts), max(ts), meta["href"] if meta else None,
+                  (meta["width"], meta["height"]) if meta else None, clicks)
+
+
+def rrweb_events(name: str) -> list[dict]:
+    return orjson.loads(rrweb_path(name).read_bytes())
+
+
+def posthog_windows() -> list[tuple[str, list[dict]]]:
+    """(window id, events) per line of the PostHog blob file, in file order."""
+    lines = fixture_path(POSTHOG_BLOBS).read_bytes().splitlines()
+    return [(b["window_id"], b["data"]) for b in map(orjson.loads, filter(None, lines))]
