@@ -89,3 +89,12 @@ def test_sql_only_in_store_contract_covers_every_other_module():
     others = {f"replaydesk.{m.name}" for m in pkgutil.iter_modules(replaydesk.__path__)
               if m.name not in {"store", "rrweb", "work", "__main__"}}
     assert others <= set(c["source_modules"]), others - set(c["source_modules"])
+
+
+def test_no_python_module_over_600_lines():
+    """House rule: small modules with one job. A module that grows past 600 lines is split
+    (as formats/redact/ and ui/timeline_axis.py were), not waved through."""
+    app = Path(__file__).resolve().parents[1] / "app" / "replaydesk"
+    long = {str(p.relative_to(app)): n for p in app.rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 600}
+    assert long == {}, long

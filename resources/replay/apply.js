@@ -96,9 +96,14 @@
     }
     const doc = docOf(parent);
     let node = RD.mirror.get(sn.id);
-    // A text child of a <style> built from _cssText: keep the CSS, just adopt the id.
-    if (sn.type === 3 && parent.localName === 'style' && parent.hasAttribute('data-rd-csstext') && !sn.textContent) {
-      const existing = Array.from(parent.childNodes).find((c) => c.nodeType === 3 && RD.mirror.idOf(c) === -1);
+    // A text child of a <style> built from _cssText: keep the CSS, just adopt the id. Also when
+    // the text is not empty: old recorders sent the CSS twice, _cssText and a text child that
+    // may differ, and rrweb keeps _cssText (rrweb#1417; its bad-style.ts fixture)
+    if (sn.type === 3 && parent.localName === 'style' && parent.hasAttribute('data-rd-csstext')) {
+      const only = parent.childNodes.length === 1 ? parent.firstChild : null;
+      const existing = sn.textContent
+        ? only && only.nodeType === 3 && RD.mirror.idOf(only) === -1 ? only : null
+        : Array.from(parent.childNodes).find((c) => c.nodeType === 3 && RD.mirror.idOf(c) === -1);
       if (existing) {
         RD.mirror.set(sn.id, existing);
         return true;
@@ -115,8 +120,14 @@
       parent.textContent = '';
     }
     if (node.nodeType === 3 && parent.localName === 'style') node.textContent = S.css(node.textContent);
-    if (sn.type === 1 && parent.nodeType === 9 && parent.doctype) parent.removeChild(parent.doctype);
+    // one doctype / <html> per document (document.open rewrite): the old one and its ids go,
+    // as in the Python mirror (replay/mutation.py _make_room)
+    if (sn.type === 1 && parent.nodeType === 9 && parent.doctype && parent.doctype !== node) {
+      RD.mirror.forget(parent.doctype);
+      parent.removeChild(parent.doctype);
+    }
     if (sn.type === 2 && parent.nodeType === 9 && parent.documentElement && parent.documentElement !== node) {
+      RD.mirror.forget(parent.documentElement);
       parent.removeChild(parent.documentElement);
     }
     let next = null;

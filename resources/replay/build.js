@@ -247,6 +247,9 @@
         if (doc.activeElement && doc.activeElement !== doc.body) doc.activeElement.blur();
       } else if (!open && el.matches(':modal')) {
         el.close();
+      } else if (open && mode !== 'modal' && el.matches(':modal')) {
+        el.close(); // switched from showModal() to show(): out of the top layer, still open
+        el.show();
       }
     } catch (e) {}
   };

@@ -20,6 +20,7 @@
   let pointer = null; // {x, y, doc} in the coordinates of `doc`'s viewport (drawn cursor)
   let hoverPtr = null; // {x, y, doc, id}: last mouse position, decides :hover
   let touchMode = false;
+  let pinned = false; // hover set by id (a seek frame's state): holds until the mouse moves or presses
   let touchActive = false;
   let hovered = []; // elements carrying the :hover class
   let focused = null; // element carrying :focus
@@ -182,7 +183,7 @@
   function refreshHover() {
     applyFocusClasses();
     if (!hoverPtr) return clearHover();
-    if (touchMode) {
+    if (touchMode || pinned) {
       const n = RD.mirror.get(hoverPtr.id);
       if (n && n.nodeType === 1 && n.isConnected) setHoverChain(n);
       else clearHover();
@@ -246,7 +247,10 @@
         const doc = n.nodeType === 9 ? n : n.ownerDocument;
         pointer = { x: p.x, y: p.y, doc };
         // Touch drags never hover; mouse moves (also the ones browsers synthesize for a tap) do.
-        if (!isTouch) hoverPtr = { x: p.x, y: p.y, doc, id: p.id };
+        if (!isTouch) {
+          hoverPtr = { x: p.x, y: p.y, doc, id: p.id };
+          pinned = false;
+        }
         const off = topOffsetOf(doc);
         trail.push({ x: p.x + off.x, y: p.y + off.y, t: performance.now(), rec: RD.clock.now });
       }
@@ -259,7 +263,10 @@
         const doc = n.nodeType === 9 ? n : n.ownerDocument;
         pointer = { x: d.x, y: d.y, doc };
         const touchy = d.type === 7 || d.type === 9 || d.type === 10 || d.pointerType === 2;
-        if (!touchy && !touchMode) hoverPtr = { x: d.x, y: d.y, doc, id: d.id };
+        if (!touchy && !touchMode) {
+          hoverPtr = { x: d.x, y: d.y, doc, id: d.id };
+          pinned = false;
+        }
       }
       if (d.type === 9) touchActive = false;
       switch (d.type) {
@@ -301,8 +308,10 @@
       const top = RD.topDocument();
       if (pointer) pointer = { x: pointer.x, y: pointer.y, doc: top };
       // The mouse stays where it was across a navigation; touch hover does not carry over.
-      if (hoverPtr && !touchMode) hoverPtr = { x: hoverPtr.x, y: hoverPtr.y, doc: top, id: -1 };
+      // A hover pinned by id has no position to carry.
+      if (hoverPtr && !touchMode && !pinned) hoverPtr = { x: hoverPtr.x, y: hoverPtr.y, doc: top, id: -1 };
       else hoverPtr = null;
+      pinned = false;
       placeCursor();
     },
     setPointer(m) {
@@ -318,7 +327,9 @@
       if (n && n.nodeType === 1) {
         setHoverChain(n);
         hoverPtr = { x: 0, y: 0, doc: n.ownerDocument, id };
-        touchMode = true; // an explicit hover target wins over hit-testing
+        // an explicit hover target wins over hit-testing, until the mouse moves or presses: not
+        // touch mode, which would keep a desktop recording's later clicks from moving :hover
+        pinned = true;
       }
     },
     refreshHover,

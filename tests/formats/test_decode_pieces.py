@@ -1,8 +1,8 @@
 """An rrweb event array is parsed a few tens of KB at a time, not 1 MB at a time.
 
-Why: the objects one piece parses into (about 5x its bytes) should still be in the core's
+Why: the objects one piece parses into (2.5-4x its bytes) should still be in the core's
 L2 cache when the normalizer, the redactor and the summary and signals passes go over them;
-with 1 MB pieces every pass missed the cache and the whole import took ~25% more CPU
+with 1 MB pieces every pass missed the cache and the whole import took 15-30% more CPU
 (BENCHMARKS.md, "Redaction at import").
 """
 

@@ -5,9 +5,11 @@ tests/ui/test_third_party_replay.py.
 They are not in this repository (fetched public data is not ours to commit): the tests
 read them from ``$REPLAYDESK_THIRD_PARTY``, else ``<repo>/../shared/third_party`` (beside
 the corpus), and skip with one line saying how to make them when neither exists.
-``tests/tools/third_party_fixtures.cjs`` writes the rrweb part from an rrweb clone and names
-repository, commit, path and licence in ``rrweb/SOURCES.json``; the PostHog file is copied
-as is (see that script's header).
+The data set names repository, commit, path and licence of every file in its
+``rrweb/SOURCES.json`` and README: the rrweb part is rrweb's ``packages/rrweb/test/events/*.ts``
+event arrays (MIT) written out as JSON, the PostHog file is copied as is. The converter is not
+kept here either: it runs the fetched TypeScript modules, and code built from fetched sources
+stays out of the repository.
 
 The expected facts are computed from the fixture file itself (its events, its Meta), not
 from what our importer says, so they are an independent oracle.
@@ -23,8 +25,8 @@ import orjson
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-HOW = ("make them with `node tests/tools/third_party_fixtures.cjs <rrweb clone> <dir>` and "
-       "point REPLAYDESK_THIRD_PARTY at <dir> (see that script's header)")
+HOW = ("put the data set (rrweb's test/events fixtures as JSON, PostHog's recording_snapshots.jsonl; "
+       "see this module's docstring) in ../shared/third_party or point REPLAYDESK_THIRD_PARTY at it")
 
 #: rrweb fixtures (packages/rrweb/test/events/<name>.ts, MIT) converted to JSON arrays;
 #: ``<name>--<export>`` where one module exports several recordings

@@ -154,10 +154,10 @@ def _scalar_kind(buf) -> str | None:
 # {"type":..,"data":..,"timestamp":N}; nested nodes have "type" keys too but
 # never end in a "timestamp" right before the next {"type":
 _CUT = re.compile(rb'"timestamp":\s*-?\d+(?:\.\d+)?\s*\}\s*(,)\s*\{"type":')
-#: bytes of JSON parsed at a time. Small on purpose: the objects one piece parses into (about 5x
+#: bytes of JSON parsed at a time. Small on purpose: the objects one piece parses into (2.5-4x
 #: its bytes) stay in the core's L2 cache while the normalizer, the redactor and the summary and
 #: signals passes go over them; with 1 MB pieces every pass missed the cache and the whole import
-#: took ~25% more CPU (bench_ingest, BENCHMARKS.md "Redaction at import").
+#: took 15-30% more CPU (bench_ingest, BENCHMARKS.md "Redaction at import").
 _PIECE = 1 << 16
 
 

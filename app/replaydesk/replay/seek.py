@@ -115,6 +115,9 @@ class SeekPlanner:
         self.cache = KeyframeCache(cache_size)
         self._ts = [c.timestamp for c in checkpoints]
         self._first_snapshot: int | None | bool = False  # False: not looked up yet
+        #: without checkpoints: where a seek can start instead of the session's first event
+        #: (a :class:`~replaydesk.replay.snapshot_start.SnapshotStarts`, set by the session)
+        self.snapshot_starts = None
 
     @property
     def first_snapshot_ts(self) -> int | None:
@@ -145,12 +148,17 @@ class SeekPlanner:
         t = self.effective_time(t)
         pos = self.checkpoint_for(t)
         cp_index = self.checkpoints[pos].event_index if pos >= 0 else -1
+        starts = self.snapshot_starts if pos < 0 else None
+        if starts is not None:  # no checkpoint: the page visit's FullSnapshot is the start
+            cp_index = starts.start_index(t) - 1
         if current is not None and current.timestamp <= t and current.event_index >= cp_index:
             m = current
         elif pos >= 0:
             m = restore_checkpoint(self.checkpoints, pos, self.cache)
         else:
-            m = Mirror()
+            m = starts.start(t) if starts is not None and cp_index >= 0 else None
+            if m is None:
+                m = Mirror()
         k = m.event_index
         for ev in _fetch(self.source, m.event_index, t):
             k += 1

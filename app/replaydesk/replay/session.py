@@ -39,6 +39,7 @@ from .checkpoints import Checkpoint, CheckpointBuilder, CheckpointPolicy
 from .codec import FORMAT_VERSION
 from .mirror import Mirror
 from .seek import SeekPlanner
+from .snapshot_start import SnapshotStarts
 
 #: Bump whenever the mirror's behaviour changes in a way that changes stored states
 #: (a fix in mutation/side/styles handling, a new field...): stored sets are rebuilt.
@@ -104,6 +105,10 @@ class StoreEventSource:
 
     def __len__(self) -> int:
         return self.n_events
+
+    def chunk_events(self, pos: int) -> list[dict]:
+        """Decoded events of ``self.chunks[pos]`` (cached like the seeks' reads); read-only."""
+        return self._chunk(pos)
 
     def _chunk(self, pos: int) -> list[dict]:
         events = self._cache.get(pos)
@@ -237,7 +242,7 @@ class SessionReplay:
     ``planner`` (:class:`SeekPlanner`), ``policy``, ``version``, ``status``
     (``"cached"`` loaded from the store, ``"built"`` none were stored, ``"rebuilt"``
     the stored set was stale, ``"missing"`` none stored and ``build_if_missing`` was
-    False: seeks then replay from the start), ``saved`` (the built set is in the
+    False: seeks then replay from the page visit's FullSnapshot, :mod:`.snapshot_start`), ``saved`` (the built set is in the
     store) and ``build_seconds``.
     """
 
@@ -257,6 +262,8 @@ class SessionReplay:
         self.build_seconds = build_seconds
         self.source = StoreEventSource(conn, session_id, content_hash=self.content_hash)
         self.planner = SeekPlanner(self.checkpoints, self.source)
+        if not self.checkpoints:  # "missing": seeks start at the page visit's FullSnapshot
+            self.planner.snapshot_starts = SnapshotStarts(self.source)
         #: pause the cyclic garbage collector during a seek (see :meth:`seek`)
         self.pause_gc = True
 
@@ -292,6 +299,24 @@ class SessionReplay:
             return self.planner.seek(t_abs, current)
         finally:
             gc.enable()
+
+    def replay_span(self, t_abs: int) -> int:
+        """About how many events a seek to ``t_abs`` applies from a fresh start (an upper
+        bound, from the chunk directory): with checkpoints at most one interval; without,
+        those from the page visit's FullSnapshot on (:mod:`.snapshot_start`). Lets a caller
+        on the GUI thread decide whether a seek is cheap enough before the checkpoints exist."""
+        t = self.effective_time(t_abs)
+        pos = self.planner.checkpoint_for(t)
+        if pos >= 0:
+            start = self.checkpoints[pos].event_index
+        elif self.planner.snapshot_starts is not None:
+            start = max(self.planner.snapshot_starts.start_index(t), 0)
+        else:
+            start = 0
+        src = self.source
+        k = bisect.bisect_right([c.t_start for c in src.chunks], t) - 1
+        end = src.chunks[k].first_index + src.chunks[k].n_events if k >= 0 else 0
+        return max(0, end - start)
 
     @property
     def first_snapshot_ts(self) -> int | None:

@@ -175,6 +175,13 @@ def chunk_directory(db, session_id: str) -> list[ChunkInfo]:
     ]
 
 
+def snapshot_chunk_seqs(db, session_id: str) -> list[int]:
+    """``seq`` of every chunk of ``session_id`` holding a FullSnapshot (type 2) event, in
+    order: where a seek without checkpoints can start a page visit (no blobs read)."""
+    return [r[0] for r in getattr(db, 'conn', db).execute(
+        "SELECT seq FROM event_chunks WHERE session_id = ? AND full_snapshot = 1 ORDER BY seq", (session_id,))]
+
+
 def read_chunk(db, session_id: str, seq: int, content_hash: str | None = None) -> list[dict]:
     """Decoded events of chunk ``seq``; raises :class:`SessionChanged` when the chunk is
     gone or (given ``content_hash``) the session now has other content."""

@@ -50,6 +50,9 @@ REVEAL_MAX_MS = 600
 #: until a session's checkpoints exist, a seek replays from the start: allow
 #: that only this close to the start (the first frame shows at once)
 NO_CHECKPOINT_REACH_MS = 30_000
+#: ... or anywhere a seek replays at most this many events: without checkpoints a seek
+#: starts at its page visit's FullSnapshot (replay/snapshot_start.py), ~0.3 s at most
+NO_CHECKPOINT_REACH_EVENTS = 30_000
 
 #: shown in place of the page while a crashed renderer process is replaced
 CRASHED_MESSAGE = "The replay page crashed, reloading…"
@@ -420,7 +423,8 @@ class PlayerPane(QWidget):
         if self._inflight is not None or self._pending is None or self._replay is None or not self.view.is_ready:
             return
         t = self._pending
-        if self._replay.status != "cached" and t > NO_CHECKPOINT_REACH_MS:
+        if (self._replay.status != "cached" and t > NO_CHECKPOINT_REACH_MS
+                and self._replay.replay_span(int(self._t0 + t)) > NO_CHECKPOINT_REACH_EVENTS):
             return  # shown when the checkpoints are ready (_on_checkpoints_ready)
         self._pending = None
         t_abs = int(self._t0 + t)

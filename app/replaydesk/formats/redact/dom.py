@@ -220,6 +220,7 @@ class DomMap:
         labels, masked_set, sels, short = self._labels, self._masked, self._selectors, self._short
         fields_map, text_owner, text = self._fields, self._text_owner, self._text
         scan_all, run = bool(self._patterns or self._echo), RUN.search
+        mapped_tags, scan_keys = MAPPED_TAGS, SCAN_ATTR_SET
         for a in adds:
             try:  # the usual well-formed add, by subscript
                 node = a["node"]
@@ -233,15 +234,28 @@ class DomMap:
                     continue
                 parent = a.get("parentId")
                 nt = node.get("type")
-            if not labels:
-                label = 0
-            elif parent in labels:
-                label = parent
-            else:  # inlined _label_of: this runs for every added node
-                label = text_owner.get(parent, 0)
+            # inlined _label_of (this runs for every added node): membership tests, no method calls
+            if labels and (parent in labels or parent in text_owner):
+                label = parent if parent in labels else text_owner[parent]
                 if label not in labels:
                     label = 0
+            else:
+                label = 0
             masked = parent in masked_set
+            if nt == 2 and not (label or masked or sels):
+                # hot path: an element that is no field or label, outside any label or masked
+                # element; a missing key or an unhashable tag takes the checked branch below
+                try:
+                    attrs = node["attributes"] if node["tagName"] not in mapped_tags else None
+                except (KeyError, TypeError):
+                    attrs = None
+                if attrs is not None:  # (only the reads are guarded: nothing runs twice)
+                    if attrs and type(attrs) is dict and not scan_keys.isdisjoint(attrs):
+                        self._scan_attrs(attrs)
+                    ckids = node.get("childNodes")
+                    if ckids:  # isAttachIframe: a whole document
+                        self._tree([(ckids, node.get("id"), 0, False)])
+                    continue
             if nt == 3:
                 if label or masked or parent in fields_map or parent in pending:
                     texts.append((node, parent, label))

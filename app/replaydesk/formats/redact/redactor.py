@@ -150,7 +150,16 @@ class Redactor(DomMap, TextRules):
             self._attributes(recs)
 
     def _attributes(self, recs: list) -> None:
-        fields, masked, keys = self._fields, self._masked, ATTR_KEYS
+        keys = ATTR_KEYS
+        try:  # the usual case, by subscript: no record changes a key any rule reads
+            for a in recs:
+                if not keys.isdisjoint(a["attributes"]):
+                    break
+            else:
+                return
+        except (KeyError, TypeError):
+            pass
+        fields, masked = self._fields, self._masked
         for a in recs:
             if type(a) is not dict:
                 continue
