@@ -26,6 +26,8 @@ from PySide6.QtWidgets import QDockWidget, QStyle
 #: Sessions share grows (up to SESSIONS_MAX_SHARE) until its core columns show whole
 DEFAULT_DOCK_FRACTIONS = (0.26, 0.21)
 SESSIONS_MAX_SHARE = 0.36
+#: the replay's least share of the window when the Inspector widens for its tab titles
+CENTRE_MIN_SHARE = 0.46
 #: below these the panes stop shrinking (Inspector: its four tabs stay readable)
 DOCK_MIN_WIDTH = (240, 270)
 #: the replay keeps at least this much width when the panes are restored
@@ -60,7 +62,11 @@ class PaneLayoutMixin:
         total = max(1, self.width())
         need = self.sessions.preferred_width() + 4
         sessions = min(SESSIONS_MAX_SHARE, max(DEFAULT_DOCK_FRACTIONS[0], need / total))
-        return [round(sessions, 4), DEFAULT_DOCK_FRACTIONS[1]]
+        # Inspector: room for every tab title whole when the replay keeps CENTRE_MIN_SHARE
+        # (at 1600 px six titles elided to "Pa…", "No…" in a 0.21 share)
+        tabs = self.panel.tabBar().sizeHint().width() + 12
+        inspector = max(DEFAULT_DOCK_FRACTIONS[1], min(tabs / total, 1 - sessions - CENTRE_MIN_SHARE))
+        return [round(sessions, 4), round(inspector, 4)]
 
     def _side_docks(self) -> list[tuple[int, QDockWidget]]:
         """The panes docked at the sides and shown (a moved or floating pane keeps its size)."""

@@ -257,9 +257,11 @@ class SessionPanel(QTabWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        # narrow pane: tabs shrink and elide rather than hide behind scroll arrows
-        self.setUsesScrollButtons(False)
-        self.setElideMode(Qt.TextElideMode.ElideRight)
+        # titles stay whole: six elided titles read "E…", "Si…", "P…" on a real display; the
+        # pane widens to show them all when the window has room (pane_layout), and a narrow
+        # pane scrolls its tab bar instead
+        self.setUsesScrollButtons(True)
+        self.setElideMode(Qt.TextElideMode.ElideNone)
         self.setDocumentMode(True)
         self._t0 = 0
         rel = lambda t: fmt.clock(t - self._t0)  # noqa: E731
