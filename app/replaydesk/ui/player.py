@@ -51,8 +51,9 @@ REVEAL_MAX_MS = 600
 #: that only this close to the start (the first frame shows at once)
 NO_CHECKPOINT_REACH_MS = 30_000
 #: ... or anywhere a seek replays at most this many events: without checkpoints a seek
-#: starts at its page visit's FullSnapshot (replay/snapshot_start.py), ~0.3 s at most
-NO_CHECKPOINT_REACH_EVENTS = 30_000
+#: starts at its page visit's FullSnapshot (replay/snapshot_start.py). The replay runs on the
+#: GUI thread, so the bound is about what 30 s from the start cost before (~50 ms)
+NO_CHECKPOINT_REACH_EVENTS = 5_000
 
 #: shown in place of the page while a crashed renderer process is replaced
 CRASHED_MESSAGE = "The replay page crashed, reloading…"
