@@ -143,7 +143,9 @@ def _qt_app():
     """Offscreen Qt with the replay scheme registered (house style section 1)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
-    os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu")
+    from replaydesk.ui.qtenv import chromium_flags
+
+    os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", chromium_flags("--disable-gpu"))  # the app's no-zygote too
     from replaydesk.ui.replay import register_scheme
 
     register_scheme()

@@ -18,6 +18,20 @@ SOFTWARE_GL_FLAGS = "--disable-gpu --use-gl=angle --use-angle=swiftshader-webgl"
 #: Offscreen (command-line rendering) there is no window and usually no GPU: WebGL on SwiftShader
 #: too (without it Chromium reports "WebGL1 blocklisted" and WebGL canvases stay blank).
 OFFSCREEN_GL_FLAGS = "--use-gl=angle --use-angle=swiftshader-webgl"
+#: With Chromium's sandbox already off, its two zygote processes sandbox nothing; they only fork
+#: the renderer. Without them the helpers' RSS drops by about 80 MB (issue 16: 707 -> 617 MB for
+#: Python + helpers, 60-minute session); Chromium accepts this flag only when the sandbox is off.
+NO_SANDBOX_FLAGS = "--no-zygote"
+
+
+def sandbox_disabled() -> bool:
+    """Whether QtWebEngine will start its helpers without Chromium's sandbox."""
+    return os.environ.get("QTWEBENGINE_DISABLE_SANDBOX", "") not in ("", "0")
+
+
+def chromium_flags(base: str = "") -> str:
+    """``base`` plus the flags that only apply with the sandbox off (no zygote processes)."""
+    return f"{base} {NO_SANDBOX_FLAGS}".strip() if sandbox_disabled() else base
 
 
 def running_as_root() -> bool:
@@ -33,12 +47,13 @@ def prepare_qt_environment(*, offscreen: bool = False, software_gl: bool = False
     * ``offscreen``: no window system (command-line rendering).
     * ``software_gl``: Chromium draws without the GPU, as in the tests, so frames are the
       same on every machine.
+    * With the sandbox off (as root, or the user's ``QTWEBENGINE_DISABLE_SANDBOX``), no zygote
+      processes (:data:`NO_SANDBOX_FLAGS`): less memory, and nothing they would protect.
     """
     if offscreen:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    if software_gl:
-        os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", SOFTWARE_GL_FLAGS)
-    elif offscreen:
-        os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", OFFSCREEN_GL_FLAGS)
     if running_as_root():
         os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+    flags = chromium_flags(SOFTWARE_GL_FLAGS if software_gl else OFFSCREEN_GL_FLAGS if offscreen else "")
+    if flags:
+        os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", flags)
