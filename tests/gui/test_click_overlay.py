@@ -165,3 +165,16 @@ def test_clicked_elements_count_per_page_view_and_skip_unmeasured():
     got = clicked_elements(rows)
     assert [(e.page_seq, e.selector, e.clicks, round(e.share, 2), e.box) for e in got] == [
         (0, "a#x", 2, 0.67, (1.0, 2.0, 3.0, 4.0)), (1, "a#x", 1, 1.0, (5.0, 6.0, 7.0, 8.0))]
+
+
+def test_overlay_turned_on_during_the_loading_note_shows_when_the_page_is_revealed(qtbot, tmp_path, store_path):
+    """The page is revealed a little after its first frame is painted (CI once toggled the
+    overlay in between and it never showed): revealing the page refreshes the overlay."""
+    with shown_main_window(qtbot, tmp_path, store_path) as w:
+        _open(qtbot, w, "ses_wide")
+        p = w.player
+        p.stack.setCurrentWidget(p.hint)  # as between a session's first frame and its reveal
+        w.actions_by_id[ActionId.CLICK_OVERLAY].setChecked(True)
+        assert not w.click_overlay.isVisible()
+        p.stack.setCurrentWidget(p.view)
+        assert w.click_overlay.isVisible()

@@ -87,6 +87,8 @@ class ClickOverlay(QWidget):
         self.hide()
         player.view.installEventFilter(self)
         player.framePainted.connect(lambda _t: self.refresh())
+        # the page is revealed (loading note gone) a little after its first frame is painted
+        player.stack.currentChanged.connect(lambda _i: self.refresh())
         player.view.zoomChanged.connect(lambda _z: self.refresh())
         bind(self, player.state, "playing_changed", lambda _p: self.refresh())
         bind(self, player.state, "time_changed", self._follow_play)
