@@ -143,9 +143,11 @@ def _qt_app():
     """Offscreen Qt with the replay scheme registered (house style section 1)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
-    from replaydesk.ui.qtenv import chromium_flags
+    from replaydesk.ui.qtenv import SOFTWARE_GL_FLAGS, chromium_flags, use_lean_defaults
 
-    os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", chromium_flags("--disable-gpu"))  # the app's no-zygote too
+    # the window's flags (prepare_qt_environment): software GL with WebGL on SwiftShader, no zygote
+    os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", chromium_flags(SOFTWARE_GL_FLAGS))
+    use_lean_defaults()  # as in the app: no OpenGL for the view, malloc thresholds (issue 16, memory)
     from replaydesk.ui.replay import register_scheme
 
     register_scheme()

@@ -15,9 +15,10 @@ The page's acknowledgement (``framePainted``) is kept beside it as a diagnostic.
 
 Per session:
 
-1. *first open*: checkpoints and cached views deleted, ``open_session``, then at once a seek
-   to 90% of the session; timed to that seek's pixels (time to the first fast seek far in
-   the session) and to idle (checkpoints and views built);
+1. *first open*: checkpoints and cached views deleted (``--keep-views``: the checkpoints
+   only), ``open_session``, then at once a seek to 90% of the session; timed to that seek's
+   pixels (time to the first fast seek far in the session), to the views (timeline markers,
+   inspector rows) shown and to idle (checkpoints and views built);
 2. *random seeks*: ``--seeks`` uniformly random moments, one at a time; odd seeks with the
    new path (a seek within the page visit shown is one mutation, ``replay/diff.py``), even
    ones rebuilding the page (the old path, ``ReplayView.patch_frames = False``), so load
@@ -55,17 +56,20 @@ def main(argv=None) -> int:
     add_session_args(ap)
     ap.set_defaults(seeks=100)
     ap.add_argument("--only", action="append", help="run only these sessions (8-s, 10-min, 60-min)")
+    ap.add_argument("--keep-views", action="store_true",
+                    help="first open with the views cached (only the checkpoints deleted)")
     ap.add_argument("--child", nargs=3, metavar=("DB", "SESSION", "LABEL"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
-        return child(Path(args.child[0]), args.child[1], args.child[2], args.seeks, args.seed)
+        return child(Path(args.child[0]), args.child[1], args.child[2], args.seeks, args.seed, args.keep_views)
     db_path = prepare_store(args)
     if db_path is None:
         return 2
     add_short(db_path)
     sessions = [SHORT] + [(label, sid) for label, _, sid in SESSIONS]
     sessions = [s for s in sessions if not args.only or s[0] in args.only]
-    results = run_children(Path(__file__), args, [(label, ["--child", str(db_path), sid, label])
+    keep = ["--keep-views"] if args.keep_views else []
+    results = run_children(Path(__file__), args, [(label, ["--child", str(db_path), sid, label, *keep])
                                                    for label, sid in sessions])
     if isinstance(results, int):
         return results
@@ -79,7 +83,8 @@ def main(argv=None) -> int:
         print(f"{label}: framePainted -> pixels p50 {r['lag']['p50']:.1f} p95 {r['lag']['p95']:.1f} ms; "
               f"{r['patched']} of {r['n_patch']} new-path seeks patched")
         f = r["first"]
-        print(f"{label}: first open: timeline {f['timeline_s']:.2f} s, a seek to 90% then shown at {f['far_s']:.2f} s, idle {f['idle_s']:.2f} s; "
+        print(f"{label}: first open: timeline {f['timeline_s']:.2f} s, a seek to 90% then shown at {f['far_s']:.2f} s, "
+              f"views {f['views_s']:.2f} s, idle {f['idle_s']:.2f} s; "
               f"cached open: idle {r['cached']['idle_s']:.2f} s")
         print(f"{label}: memory: Python {r['rss_mb']:.0f} MB + QtWebEngine helpers {r['helpers_rss_mb']:.0f} MB "
               f"= {r['rss_mb'] + r['helpers_rss_mb']:.0f} MB RSS (PSS {r['pss_total_mb']:.0f} MB)")
@@ -103,7 +108,8 @@ def first_open_far_seek(player, waiter, info) -> dict:
     n0 = len(waiter.painted)
     t0 = time.perf_counter()
     player.open_session(info)
-    # the timeline (and with it the seekable duration) comes first: a user cannot seek before
+    # the seekable duration comes first (from the session row at open since issue 16's
+    # first-open work; before, with the timeline from the scan): a user cannot seek before
     spin_until(lambda: player.state.duration > 0, timeout_s=120, poll_ms=2, what="the timeline")
     out = {"timeline_s": time.perf_counter() - t0}
     print(f"  timeline (duration {player.state.duration / 1000:.0f} s) after {out['timeline_s']:.2f} s", flush=True)
@@ -114,12 +120,16 @@ def first_open_far_seek(player, waiter, info) -> dict:
     t_pix = waiter.wait_pixels(i) or waiter.painted[i][1]
     out["far_s"] = t_pix - t0
     print(f"  the seek to {far / 1000:.0f} s shown after {out['far_s']:.2f} s", flush=True)
+    spin_until(lambda: player._views_loaded, timeout_s=120, poll_ms=5, what="the views")
+    out["views_s"] = time.perf_counter() - t0
+    print(f"  views (timeline markers, inspector) shown after {out['views_s']:.2f} s; playhead at "
+          f"{player.state.time / 1000:.0f} s", flush=True)
     spin_until(lambda: player.ready and waiter.idle() and player.loaded, timeout_s=120, poll_ms=5, what="idle")
     out["idle_s"] = time.perf_counter() - t0
     return out
 
 
-def child(db_path: Path, sid: str, label: str, n_seeks: int, seed: int) -> int:
+def child(db_path: Path, sid: str, label: str, n_seeks: int, seed: int, keep_views: bool = False) -> int:
     import psutil
 
     app = _qt_app()
@@ -136,7 +146,8 @@ def child(db_path: Path, sid: str, label: str, n_seeks: int, seed: int) -> int:
     try:
         with db.conn:
             delete_checkpoints(db, sid)
-            delete_derived(db, sid)
+            if not keep_views:
+                delete_derived(db, sid)
         info = session_info(db, sid)
         out["first"] = first_open_far_seek(player, waiter, info)
         out["cached"] = open_and_wait(player, waiter, session_info(db, sid))

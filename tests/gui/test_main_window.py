@@ -323,6 +323,10 @@ def test_reopening_a_session_reads_its_index_and_views_from_the_store(qtbot, win
     first_markers = window.player.timeline.timeline().markers
     assert len(first_rows) > 20 and first_markers
     assert gc.get_freeze_count() > 0  # the loaded session's objects are out of full collections
+    # seeks read the events through the player's own connection, which never maps the store
+    # (issue 16: the window's connection kept every chunk a seek read mapped)
+    replay_conn = window.player._replay.conn
+    assert replay_conn is not conn.conn and replay_conn.execute("PRAGMA mmap_size").fetchone()[0] == 0
 
     with qtbot.waitSignal(window.player.sessionLoaded, timeout=60_000, check_params_cb=lambda s: s == other):
         assert window.sessions.select_session(other)

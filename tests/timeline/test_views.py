@@ -48,6 +48,16 @@ def test_encoded_views_decode_equal(seeded_db):
         assert_same_views(decode_views(encode_views(views)), views)
 
 
+def test_decoded_views_keep_one_string_per_distinct_text(seeded_db):
+    """Rows and markers repeat a few hundred kinds, summaries and labels: a loaded session
+    keeps one object of each, not one per row (issue 16, memory)."""
+    for sid in session_ids(seeded_db):
+        views = decode_views(encode_views(build_views(iter_events(seeded_db.conn, sid), sid)))
+        texts = [r.kind for r in views.rows] + [r.summary for r in views.rows]
+        texts += [m.kind for m in views.timeline.markers] + [m.label for m in views.timeline.markers]
+        assert len({id(t) for t in texts}) == len(set(texts)), sid
+
+
 def test_stored_views_load_for_the_same_content_only(seeded_db):
     sid = session_ids(seeded_db)[0]
     views = build_views(iter_events(seeded_db.conn, sid), sid)

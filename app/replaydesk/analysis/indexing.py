@@ -44,11 +44,20 @@ def load_or_build_views(db, session_id: str, token: CancelToken | None = None):
 
 
 def index_session(db, session_id: str, *, with_views: bool, token: CancelToken | None = None,
-                  progress: Callable[[int, int], None] | None = None):
+                  progress: Callable[[int, int], None] | None = None, wait: Callable[[], None] | None = None,
+                  cancelled: Callable[[], bool] | None = None):
     """Writer: build and store the session's checkpoints and, in the same scan, its
     views (``with_views``) and its attributed frustration signals. Returns the views
-    or ``None``. A session replaced while it is read is scanned again (three tries)."""
-    cancel = (lambda: token.cancelled) if token is not None else None
+    or ``None``. A session replaced while it is read is scanned again (three tries).
+
+    ``wait()`` is called at the scan's cancel checks (every few hundred events) and may
+    block: the player pauses the scan there while the user waits on a seek replayed
+    without checkpoints (``ui/session_loader.py: ScanGate``). ``cancelled()`` (the
+    import's predicate) stops the scan like ``token``."""
+    def cancel() -> bool:
+        if wait is not None:
+            wait()
+        return (token is not None and token.cancelled) or (cancelled is not None and cancelled())
     for _ in range(3):
         views = ViewsBuilder(session_id) if with_views else None
         signals = MirrorSignals()

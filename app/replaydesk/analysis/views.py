@@ -58,6 +58,14 @@ class ViewsBuilder:
         return SessionViews(self._timeline.finish(), self._summarizer.rows if self._summarizer else [])
 
 
+def span_timeline(session_id: str, t0: int, t1: int, page_times: Iterable[int] = ()) -> SessionTimeline:
+    """What the store's session row knows before the events are read: the seekable span
+    (absolute ``t0``/``t1``) and the page loads (ms after ``t0``), no activity or markers.
+    The player shows it at open; the views' timeline replaces it (same id and duration)."""
+    pages = np.asarray(sorted(int(t) for t in page_times), dtype=np.int64)
+    return SessionTimeline(int(t0), int(t1), np.zeros(0, dtype=np.int32), (), (), pages, pages, session_id)
+
+
 def build_views(events: Iterable[dict], session_id: str | None = None, *,
                 check: Callable[[], None] | None = None) -> SessionViews:
     """Replay ``events`` (time-ordered) through a fresh mirror, feeding a :class:`ViewsBuilder`.
@@ -96,6 +104,10 @@ def encode_views(views: SessionViews) -> bytes:
 
 def decode_views(data: bytes) -> SessionViews:
     """Inverse of :func:`encode_views`; raises ``ValueError`` on a blob it cannot read."""
+    # one str object per distinct kind, summary and label: JSON gives a copy per row, and the
+    # 60-minute benchmark session's 51,800 rows and 6,200 markers have 154 distinct ones
+    # (18.5 -> 10.5 MB of objects kept while the session is open, issue 16)
+    same = {}.setdefault
     try:
         doc = orjson.loads(zstandard.ZstdDecompressor().decompress(data))
         if doc.get("format") != _FORMAT:
@@ -105,12 +117,14 @@ def decode_views(data: bytes) -> SessionViews:
             t1=int(doc["t1"]),
             activity=np.asarray(doc["activity"], dtype=np.int32),
             inactive_spans=tuple((int(s), int(e)) for s, e in doc["inactive"]),
-            markers=tuple(Marker(t, kind, label, detail) for t, kind, label, detail in doc["markers"]),
+            markers=tuple(Marker(t, same(kind, kind), same(label, label), detail)
+                          for t, kind, label, detail in doc["markers"]),
             event_times=np.asarray(doc["event_times"], dtype=np.int64),
             page_times=np.asarray(doc["page_times"], dtype=np.int64),
             session_id=doc["session_id"],
         )
-        rows = [EventRow(t, kind, summary, node_id, count) for t, kind, summary, node_id, count in doc["rows"]]
+        rows = [EventRow(t, same(kind, kind), same(summary, summary), node_id, count)
+                for t, kind, summary, node_id, count in doc["rows"]]
     except (zstandard.ZstdError, orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"unreadable stored views: {exc}") from exc
     return SessionViews(timeline, rows)

@@ -47,7 +47,7 @@ def parse(data) -> tuple[object, bool]:
     except orjson.JSONDecodeError as exc:
         if not too_deep(exc):
             raise
-    with _gc_paused():
+    with gc_paused():
         return slow_loads(data), True
 
 
@@ -58,7 +58,7 @@ def too_deep(exc: Exception) -> bool:
 
 
 @contextmanager
-def _gc_paused():
+def gc_paused():
     """Building or walking a very deep value makes the cyclic GC re-traverse it
     on every generation-2 pass (seconds for 20,000 levels); nothing here makes cycles."""
     was = gc.isenabled()
@@ -82,7 +82,7 @@ def dumps(obj, option: int | None = None) -> bytes:
     except TypeError as exc:
         if not too_deep(exc):
             raise
-    with _gc_paused():
+    with gc_paused():
         return slow_dumps(obj, option)
 
 

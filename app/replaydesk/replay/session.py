@@ -29,7 +29,7 @@ import time
 from collections import OrderedDict
 from typing import Callable, Iterator, NamedTuple, Sequence
 
-from ..store import StoreBusy, connection_of, read_snapshot
+from ..store import StoreBusy, connection_of, read_snapshot, streaming_reads
 from ..store.checkpoints_table import (
     StoredCheckpoint, checkpoint_set_info, has_checkpoints, load_checkpoints, save_checkpoints, session_head, session_span,
 )
@@ -51,6 +51,9 @@ ProgressFn = Callable[[int, int], None]
 """``progress(events_done, events_total)`` while checkpoints are built."""
 
 _PROGRESS_EVERY = 4096
+#: ``cancel()`` is asked this often: the player's scan also waits there while a seek
+#: replays on the GUI thread (``ui/session_loader.py``), so it must yield within a few ms
+_CHECK_EVERY = 512
 
 
 class SessionNotFound(LookupError):
@@ -198,7 +201,9 @@ def build_session_checkpoints(
     if cancel is not None and cancel():
         raise Cancelled()
     conn = connection_of(db)
-    with read_snapshot(conn):  # the hash and the events belong together
+    # read once, chunk by chunk: no mmap and a small page cache (the pages it read would
+    # otherwise stay mapped on this connection, the writer's: the whole session)
+    with streaming_reads(conn), read_snapshot(conn):  # the hash and the events belong together
         head = session_head(conn, session_id)
         if head is None:
             raise SessionNotFound(session_id)
@@ -214,10 +219,10 @@ def build_session_checkpoints(
                     observe(ev, mirror)
                 feed(ev, i)
                 done += 1
-                if not done % _PROGRESS_EVERY:
+                if not done % _CHECK_EVERY:
                     if cancel is not None and cancel():
                         raise Cancelled()
-                    if progress is not None:
+                    if progress is not None and not done % _PROGRESS_EVERY:
                         progress(done, total)
         finally:
             events.close()  # finalizes the chunk cursor before the read transaction ends
@@ -300,11 +305,12 @@ class SessionReplay:
         finally:
             gc.enable()
 
-    def replay_span(self, t_abs: int) -> int:
-        """About how many events a seek to ``t_abs`` applies from a fresh start (an upper
-        bound, from the chunk directory): with checkpoints at most one interval; without,
-        those from the page visit's FullSnapshot on (:mod:`.snapshot_start`). Lets a caller
-        on the GUI thread decide whether a seek is cheap enough before the checkpoints exist."""
+    def replay_span(self, t_abs: int, current: Mirror | None = None) -> int:
+        """About how many events a seek to ``t_abs`` applies (an upper bound, from the chunk
+        directory): with checkpoints at most one interval; without, those from the page
+        visit's FullSnapshot on (:mod:`.snapshot_start`), or from ``current`` when the seek
+        would advance that mirror in place (playing, dragging forward). Lets a caller on the
+        GUI thread decide whether a seek is cheap enough before the checkpoints exist."""
         t = self.effective_time(t_abs)
         pos = self.planner.checkpoint_for(t)
         if pos >= 0:
@@ -313,6 +319,8 @@ class SessionReplay:
             start = max(self.planner.snapshot_starts.start_index(t), 0)
         else:
             start = 0
+        if current is not None and current.timestamp <= t and current.event_index >= start - 1:
+            start = current.event_index + 1  # SeekPlanner.seek's in-place case
         src = self.source
         k = bisect.bisect_right([c.t_start for c in src.chunks], t) - 1
         end = src.chunks[k].first_index + src.chunks[k].n_events if k >= 0 else 0

@@ -35,6 +35,13 @@ from .seek import is_full_snapshot
 if TYPE_CHECKING:  # pragma: no cover
     from .session import StoreEventSource
 
+#: the most events (:meth:`SessionReplay.replay_span`) a seek without checkpoints may replay
+#: on the GUI thread; beyond it the player waits for the checkpoints. About 0.5 s at the
+#: mirror's 80-90k events/s with the player's scan paused meanwhile (issue 16 bench notes), so
+#: a far seek on a first open shows within 1 s. A session where a seek could replay more (a
+#: long run of events without a FullSnapshot) is indexed at import (``analysis/importing.py``).
+SEEK_MAX_EVENTS = 45_000
+
 #: incremental sources whose effect can outlive a FullSnapshot (see the module docstring)
 _CARRY_SOURCES = frozenset((Source.VIEWPORT_RESIZE, Source.ADOPTED_STYLE_SHEET, Source.STYLE_SHEET_RULE,
                             Source.STYLE_DECLARATION))

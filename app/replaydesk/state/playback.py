@@ -18,7 +18,8 @@ Events (``connect(name, callback)``):
 * ``scrubbing_changed(bool)`` - the user is dragging the playhead (renderers may prefer
   cheap, coalesced frames);
 * ``skipped(start, end)`` - playback jumped over the inactive span ``[start, end]``;
-* ``session_changed()`` - :meth:`load` replaced duration, spans and navigation times;
+* ``session_changed()`` - :meth:`load` (or :meth:`refine`, keeping the time) replaced
+  duration, spans and navigation times;
 * ``signals_changed(times)`` - :meth:`set_signal_times` gave the frustration signals'
   times (previous/next signal); they belong to the open session and stay across
   :meth:`load` (the player may learn them before or after the timeline).
@@ -96,9 +97,31 @@ class PlaybackState(Observable):
         self._emit("range_changed", None, None)
         self._jump(0.0)
 
-    def load_timeline(self, timeline) -> None:
-        """:meth:`load` from an ``analysis.SessionTimeline`` (duck-typed: no import needed)."""
-        self.load(
+    def refine(
+        self,
+        duration: float,
+        *,
+        inactive_spans: Iterable[tuple[float, float]] = (),
+        event_times: Iterable[float] = (),
+        page_times: Iterable[float] = (),
+    ) -> None:
+        """The same session, better known: replace duration, spans and navigation times but
+        keep the time (clamped), playback and the range. The player shows a session's length
+        from its stored row at once and its timeline when the views arrive, seconds later on
+        a first open; rewinding then would lose the place the user already sought."""
+        before = self._time
+        self._set_session(duration, inactive_spans, event_times, page_times)
+        self._emit("session_changed")
+        rin = None if self._range_in is None else self._clamp(self._range_in)
+        rout = None if self._range_out is None else self._clamp(self._range_out)
+        self._set_range(rin, rout if rout is None or rin is None or rout > rin else None)
+        if self._time != before:
+            self._jump(self._time)
+
+    def load_timeline(self, timeline, *, keep_time: bool = False) -> None:
+        """:meth:`load` from an ``analysis.SessionTimeline`` (duck-typed: no import needed);
+        :meth:`refine` with ``keep_time``."""
+        (self.refine if keep_time else self.load)(
             timeline.duration,
             inactive_spans=timeline.inactive_spans,
             event_times=[int(t) for t in timeline.event_times],

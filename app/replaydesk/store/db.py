@@ -103,6 +103,46 @@ def open_store(path: str | os.PathLike | None = None, *, readonly: bool = False,
     return db
 
 
+#: Page cache (KiB) of a pass that reads event chunks: each chunk is read once and decoded
+#: (the decoded events are what callers keep), so pages are not worth keeping
+STREAM_CACHE_KIB = 8192
+
+
+def stream_pragmas(conn: sqlite3.Connection, cache_kib: int = STREAM_CACHE_KIB) -> dict:
+    """Set the connection up for reading event chunks: no mmap and a small page cache.
+    Returns the previous values (for :func:`restore_pragmas`).
+
+    Why: every connection maps the store (``mmap_size``, for fast lists) and the pages a read
+    touches stay mapped, counted in the process's RSS, until the connection closes: a scan of a
+    60-minute session left ~20 MB mapped per connection that read it (issue 16), and each new
+    session read adds its own. Read with ``pread`` instead, pages go through the page cache,
+    here bounded at ``cache_kib``; the OS's file cache keeps re-reads cheap."""
+    saved = {name: (conn.execute(f"PRAGMA {name}").fetchone() or (None,))[0] for name in ("cache_size", "mmap_size")}
+    conn.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
+    conn.execute("PRAGMA mmap_size = 0")  # unmaps what the connection had mapped
+    return saved
+
+
+def restore_pragmas(conn: sqlite3.Connection, saved: dict) -> None:
+    for name, value in saved.items():
+        if value is not None:
+            conn.execute(f"PRAGMA {name} = {int(value)}")
+
+
+@contextmanager
+def streaming_reads(db, cache_kib: int = STREAM_CACHE_KIB) -> Iterator[sqlite3.Connection]:
+    """:func:`stream_pragmas` for the body (a scan of a session's chunks), restored after;
+    the pages it read are no longer mapped, nor cached (``shrink_memory``: they were the
+    scanned session's, not what the connection's next query needs)."""
+    conn = connection_of(db)
+    saved = stream_pragmas(conn, cache_kib)
+    try:
+        yield conn
+    finally:
+        restore_pragmas(conn, saved)
+        conn.execute("PRAGMA shrink_memory")
+
+
 def connect_file(path: str | os.PathLike, *, timeout: float = 30):
     """A bare writable connection to an existing store file (no pragmas, no upgrade):
     ``sqlite3``, or ``sqlcipher3`` keyed with the passphrase this process knows when the

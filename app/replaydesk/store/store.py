@@ -31,7 +31,7 @@ from typing import TypeVar
 from sqlite_utils import Database
 
 from .cipher import StoreLocked
-from .db import connection_of, open_store
+from .db import connection_of, open_store, stream_pragmas
 
 T = TypeVar("T")
 
@@ -56,6 +56,31 @@ StoreBusy = (sqlite3.OperationalError, _cipher_db.OperationalError)
 def store_path(db) -> str:
     """The file the connection ``db`` has open ("" for an in-memory store)."""
     return connection_of(db).execute("PRAGMA database_list").fetchone()[2]
+
+
+#: Page cache (KiB) of :func:`replay_connection`: a seek reads one or two chunks and the
+#: index pages above them; the decoded chunks are cached by the replay itself
+REPLAY_CACHE_KIB = 2048
+
+
+def replay_connection(db):
+    """A read-only connection of its own to ``db``'s store for the player's seeks (checkpoints
+    and event chunks, read on the GUI thread), set up by :func:`~.db.stream_pragmas` for good:
+    on ``db``, which maps the store for the session list, the chunks that seeks read stayed
+    mapped, up to the whole session's events (~20 MB for the 60-minute benchmark session, issue
+    16). ``db`` itself for an in-memory store (no file to open again); the caller closes any
+    other with :func:`close_replay_connection`."""
+    path = store_path(db)
+    if not path:
+        return db
+    reader = open_store(path, readonly=True)
+    stream_pragmas(reader.conn, REPLAY_CACHE_KIB)
+    return reader
+
+
+def close_replay_connection(replay_db, db) -> None:
+    if replay_db is not db:
+        connection_of(replay_db).close()
 
 
 @contextmanager

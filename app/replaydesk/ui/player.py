@@ -5,7 +5,9 @@ only what is cached in the store: the checkpoints and the "views" (timeline
 and inspector rows). The first open builds both in one scan of the events on
 the single writer (the views ride on the checkpoint builder's mirror); when
 only the views are missing they are built on the general pool and stored by
-the writer. The first frame shows at once either way. Seeking restores the nearest checkpoint in
+the writer. The first frame shows at once either way, and the seekable span (from the
+session's row) too: until the checkpoints exist a seek replays from its page visit's
+FullSnapshot while the scan waits (issue 16). Seeking restores the nearest checkpoint in
 Python (a few ms) and sends the renderer one frame; requests that arrive
 while a frame is being painted are coalesced so the latest wins and no stale
 frame is ever queued. Playing forward applies the stored events between the
@@ -22,17 +24,19 @@ with no page at all showing a note instead.
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLabel, QSplitter, QStackedLayout, QStackedWidget, QVBoxLayout, QWidget
 
-from ..analysis.views import has_views
+from ..analysis.views import has_views, span_timeline
 from ..replay.budgets import too_heavy_message
 from ..replay.frame import frame_from_mirror, page_start
 from ..replay.session import SessionNotFound, open_session_replay
+from ..replay.snapshot_start import SEEK_MAX_EVENTS
 from ..state.playback import PlaybackState
-from ..store import Store
+from ..store import Store, close_replay_connection, replay_connection
 from .bindings import bind_all
 from .heap import settle_heap
 from .inspector import EventInspector
@@ -51,9 +55,15 @@ REVEAL_MAX_MS = 600
 #: that only this close to the start (the first frame shows at once)
 NO_CHECKPOINT_REACH_MS = 30_000
 #: ... or anywhere a seek replays at most this many events: without checkpoints a seek
-#: starts at its page visit's FullSnapshot (replay/snapshot_start.py). The replay runs on the
-#: GUI thread, so the bound is about what 30 s from the start cost before (~50 ms)
-NO_CHECKPOINT_REACH_EVENTS = 5_000
+#: starts at its page visit's FullSnapshot (replay/snapshot_start.py). It runs on the GUI
+#: thread with the scan paused (loader.gate): ~0.5 s at most
+NO_CHECKPOINT_REACH_EVENTS = SEEK_MAX_EVENTS
+#: ... and while the playhead is dragged (~50 ms: the drag stays fluid; where it is let go is shown)
+NO_CHECKPOINT_SCRUB_EVENTS = 5_000
+
+#: ``session_info`` rows the player never reads, so does not keep while the session is open
+#: (thousands of dicts: ~5 MB for the 60-minute benchmark session, issue 16)
+_ROWS_NOT_KEPT = ("clicks", "errors")
 
 #: shown in place of the page while a crashed renderer process is replaced
 CRASHED_MESSAGE = "The replay page crashed, reloading…"
@@ -78,6 +88,8 @@ class PlayerPane(QWidget):
         self.db = db
         #: the writer connection and the pool threads' readers of the open store
         self.store = Store.of(db)
+        #: the seeks' own reader: chunks it reads are not left mapped (store.replay_connection)
+        self._replay_db = replay_connection(db)
         self.loader = SessionLoader(self.store)
         self.state = PlaybackState()
         self.view = ReplayView(self, allow_web_assets=allow_web_assets)
@@ -148,6 +160,7 @@ class PlayerPane(QWidget):
             "seek_requested": self._on_state_seek_requested,
             "time_changed": self._on_state_time_changed,
             "playing_changed": lambda playing: playing and self._clear_highlight(),
+            "scrubbing_changed": lambda on: on or self._pump(),
         })
         self.view.framePainted.connect(self._on_view_frame_painted)
         self.view.frameTooHeavy.connect(self._on_view_frame_too_heavy)
@@ -164,7 +177,7 @@ class PlayerPane(QWidget):
         """Show ``info`` (from :func:`session_info`): first frame as soon as ready."""
         gen = self.loader.start()
         self.state.pause()
-        self._info = info
+        self._info = {k: v for k, v in info.items() if k not in _ROWS_NOT_KEPT}
         self._replay = None
         self._mirror = None
         self._live_scroll = None
@@ -176,6 +189,11 @@ class PlayerPane(QWidget):
         self._views_loaded = False
         self._set_findings([])
         sid = info["id"]
+        # the seekable span from the session row, at once: seeks are taken before the views
+        # (markers, activity) arrive, seconds later on a first open, and the playhead stays
+        pages = [p["t_enter"] - self._t0 for p in info["pages"]]
+        self.state.load(info["ended_at"] - self._t0, page_times=pages)
+        self.timeline.set_timeline(span_timeline(sid, self._t0, info["ended_at"], pages))
         # never the previous session's page: drop it and cover the view until this
         # session's first frame is painted (_on_view_frame_painted)
         self.view.clear()
@@ -187,7 +205,7 @@ class PlayerPane(QWidget):
         try:
             # cached checkpoints load in a few ms; without them the first frames
             # (near the start) are still cheap, so show the page right away
-            self._replay = open_session_replay(self.db, sid, build_if_missing=False)
+            self._replay = open_session_replay(self._replay_db, sid, build_if_missing=False)
         except SessionNotFound:
             self._on_load_failed(gen, LookupError(f"session {sid} is no longer in the store"))
             return
@@ -344,6 +362,7 @@ class PlayerPane(QWidget):
 
     def shutdown(self) -> None:
         self.loader.cancel()
+        self.loader.generation += 1  # a result still arriving belongs to no open session
         self.driver.stop()
         self._reveal_timer.stop()
         self.state.pause()
@@ -353,6 +372,8 @@ class PlayerPane(QWidget):
         self.timeline.detach()
         self.transport.detach()
         self.view.shutdown()  # the page must go before its profile
+        self._replay = None
+        close_replay_connection(self._replay_db, self.db)
 
     # -- loading ---------------------------------------------------------
     def _on_load_failed(self, gen: int, exc: BaseException) -> None:
@@ -386,9 +407,10 @@ class PlayerPane(QWidget):
     def _on_views_ready(self, gen: int, views) -> None:
         if not self.loader.current(gen):
             return
-        self.inspector.set_rows(views.rows)
-        self.timeline.set_timeline(views.timeline)
-        self.state.load_timeline(views.timeline)  # rewinds to 0: a seek request follows
+        with self.loader.gate.paused():  # 50k rows and markers on the GUI thread: the scan waits
+            self.inspector.set_rows(views.rows)
+            self.timeline.set_timeline(views.timeline)
+        self.state.load_timeline(views.timeline, keep_time=True)  # the playhead stays where the user put it
         self._views_loaded = True
         self._settle_if_loaded()
 
@@ -396,13 +418,14 @@ class PlayerPane(QWidget):
         if not self.loader.current(gen):
             return
         try:
-            self._replay = open_session_replay(self.db, sid, build_if_missing=False)
+            self._replay = open_session_replay(self._replay_db, sid, build_if_missing=False)
         except SessionNotFound:  # deleted (Session > Delete, retention, forget) while it was indexed
             self._on_load_failed(gen, LookupError(f"session {sid} is no longer in the store"))
             return
         self._mirror = None
         self.statusMessage.emit("")
-        if self._pending is None and self._inflight is None:
+        shown = self._applied_until == self._replay.effective_time(int(self._t0 + self.state.time))
+        if self._pending is None and self._inflight is None and not shown:
             self._pending = self.state.time
         self._pump()
         self._settle_if_loaded()
@@ -424,17 +447,20 @@ class PlayerPane(QWidget):
         if self._inflight is not None or self._pending is None or self._replay is None or not self.view.is_ready:
             return
         t = self._pending
-        if (self._replay.status != "cached" and t > NO_CHECKPOINT_REACH_MS
-                and self._replay.replay_span(int(self._t0 + t)) > NO_CHECKPOINT_REACH_EVENTS):
+        t_abs = int(self._t0 + t)
+        indexing = self._replay.status != "cached"
+        limit = NO_CHECKPOINT_SCRUB_EVENTS if self.state.scrubbing else NO_CHECKPOINT_REACH_EVENTS
+        if indexing and t > NO_CHECKPOINT_REACH_MS and self._replay.replay_span(t_abs, self._mirror) > limit:
             return  # shown when the checkpoints are ready (_on_checkpoints_ready)
         self._pending = None
-        t_abs = int(self._t0 + t)
         # ``current`` lets a forward seek (dragging, stepping) advance the last
         # mirror in place instead of restoring a checkpoint; before the first full
-        # snapshot the replay gives the state right after it (the first page)
-        mirror = self._mirror = self._replay.seek(t_abs, current=self._mirror)
+        # snapshot the replay gives the state right after it (the first page).
+        # Without checkpoints the scan waits meanwhile (it would halve the seek's speed)
+        with self.loader.gate.paused() if indexing else nullcontext():
+            mirror = self._mirror = self._replay.seek(t_abs, current=self._mirror)
+            frame = frame_from_mirror(mirror, t_abs, self._replay.pointer_at(mirror, t_abs))
         self._live_scroll = None  # the mirror's scroll is the page's again
-        frame = frame_from_mirror(mirror, t_abs, self._replay.pointer_at(mirror, t_abs))
         if frame is None:
             # no page at all (no buildable full snapshot): say so, and still answer
             # the seek so that nothing waits for a frame that cannot come

@@ -14,6 +14,7 @@ from .rules import (
     SCAN_ATTR_SET,
     VALUE_TYPES_SKIPPED,
     field_category,
+    key,
 )
 
 
@@ -102,10 +103,12 @@ class DomMap:
                         special.append((node, parent, label, masked))
                     continue
                 if nt != 2:
-                    if nt == 0:
+                    if nt == 0 and nt is not False:
                         ckids = node.get("childNodes")
                         if ckids:
                             push((ckids, node.get("id"), 0, False))
+                    else:  # doctype, comment, CDATA or unknown: shown or not, it is stored
+                        self._scrub(node, 0)
                     continue
                 tag = node.get("tagName")
                 if type(tag) is not str:
@@ -119,7 +122,7 @@ class DomMap:
                     if ckids:
                         push((ckids, node.get("id"), 0, False))
                     continue
-                nid = node.get("id")
+                nid = key(node.get("id"))
                 if type(attrs) is not dict:
                     attrs = {}
                 k_label, k_masked = label, masked
@@ -135,10 +138,11 @@ class DomMap:
                     fields.append((nid, tag, attrs, k_label, k_masked))
                     if tag == "textarea" and not k_masked:
                         k_masked = ("textarea", nid)
-                elif k_masked:
-                    masked_set.add(nid)
-                elif attrs and not scan_keys.isdisjoint(attrs):
-                    self._scan_attrs(attrs)
+                else:
+                    if k_masked:  # its text is masked; its attributes still get the text rules
+                        masked_set.add(nid)
+                    if attrs and not scan_keys.isdisjoint(attrs):
+                        self._scan_attrs(attrs)
                 ckids = node.get("childNodes")
                 if ckids:
                     push((ckids, nid, k_label, k_masked))
@@ -151,11 +155,11 @@ class DomMap:
             self._add_field(nid, tag, attrs, label, masked is True)
         for node, parent, label, masked in special:
             if type(masked) is tuple:  # textarea child: sensitive if the textarea is
-                self._text_owner[node.get("id")] = parent
+                self._text_owner[key(node.get("id"))] = parent
                 f = self._fields.get(masked[1])
                 rule = f.rule if f is not None else None
             else:
-                self._text_owner[node.get("id")] = parent if masked else label
+                self._text_owner[key(node.get("id"))] = parent if masked else label
                 rule = "selector" if masked else None
             s = node.get("textContent")
             if type(s) is str and s:
@@ -234,6 +238,8 @@ class DomMap:
                     continue
                 parent = a.get("parentId")
                 nt = node.get("type")
+            if type(parent) is not int:
+                parent = key(parent)
             # inlined _label_of (this runs for every added node): membership tests, no method calls
             if labels and (parent in labels or parent in text_owner):
                 label = parent if parent in labels else text_owner[parent]
@@ -264,7 +270,7 @@ class DomMap:
                     if type(s) is str and len(s) >= short and (scan_all or run(s)):
                         node["textContent"] = text(s, None)
             elif nt == 2:
-                nid = node.get("id")
+                nid = key(node.get("id"))
                 tag = node.get("tagName")
                 if type(tag) is not str:
                     tag = ""
@@ -283,14 +289,17 @@ class DomMap:
                 if tag in FIELD_TAGS:
                     fields.append((nid, tag, attrs, label, masked))
                     pending.add(nid)
-                elif masked:
-                    masked_set.add(nid)
-                elif attrs and not SCAN_ATTR_SET.isdisjoint(attrs):
-                    self._scan_attrs(attrs)
+                else:
+                    if masked:  # its text is masked; its attributes still get the text rules
+                        masked_set.add(nid)
+                    if attrs and not SCAN_ATTR_SET.isdisjoint(attrs):
+                        self._scan_attrs(attrs)
                 if node.get("childNodes"):  # isAttachIframe: a whole document
                     self._tree([(node["childNodes"], nid, 0, masked)])
-            elif nt == 0:
+            elif nt == 0 and nt is not False:
                 self._tree([([node], parent, 0, False)])
+            else:  # doctype, comment, CDATA or unknown: shown or not, it is stored
+                self._scrub(node, 0)
         for nid, tag, attrs, label, masked in fields:
             self._add_field(nid, tag, attrs, label, masked)
             self._field_value(nid, self._fields[nid], attrs)
@@ -298,7 +307,7 @@ class DomMap:
             s = node.get("textContent")
             f = self._fields.get(parent)
             rule = f.rule if f is not None else ("selector" if parent in self._masked else None)
-            self._text_owner[node.get("id")] = label if label and f is None else parent
+            self._text_owner[key(node.get("id"))] = label if label and f is None else parent
             if label and type(s) is str:
                 lab = self._labels[label]
                 lab[1] += " " + s

@@ -11,7 +11,7 @@ import orjson
 
 from .dom import DomMap, Field
 from .policy import DEFAULT_POLICY, RedactionPolicy
-from .rules import ATTR_KEYS, HINT_ATTRS, SCAN_ATTR_SET
+from .rules import ATTR_KEYS, HINT_ATTRS, MAPPED_TAGS, RUN, SCAN_ATTR_SET, key
 from .selectors import SimpleSelector
 from .values import TextRules
 
@@ -83,37 +83,77 @@ class Redactor(DomMap, TextRules):
                 gc.enable()
 
     def _events(self, events: list) -> None:
-        attributes, keys = self._attributes, ATTR_KEYS
+        attributes, disjoint = self._attributes, ATTR_KEYS.isdisjoint
+        fields, masked, labels, owner = self._fields, self._masked, self._labels, self._text_owner
+        mapped_tags, scan_keys, run = MAPPED_TAGS, SCAN_ATTR_SET, RUN.search
         for e in events:
             t = e["type"]
             if t == 3:
                 d = e["data"]
                 src = d["source"]  # the normalizer drops incremental events without one
                 if src == 0:
-                    if d.get("adds") or d.get("texts"):
-                        self._mutation(d)
-                    else:  # the common attribute-only mutation
-                        recs = d.get("attributes")
-                        if recs:
-                            # inline filter: a change of style/class/geometry only (almost all of
-                            # them) costs no call; anything else, or malformed, takes _attributes
-                            hit = False
+                    try:  # rrweb writes all four lists; subscripts cost less than .get calls
+                        adds, texts, recs = d["adds"], d["texts"], d["attributes"]
+                    except KeyError:
+                        adds, texts, recs = d.get("adds"), d.get("texts"), d.get("attributes")
+                    if adds or texts:
+                        # Hot path, inline: one added node (most mutations with adds on the bench
+                        # archive: a short text, often with attribute changes), outside any field,
+                        # label or masked element, that no rule would change. The checks only read;
+                        # anything else, or malformed, takes _mutation.
+                        plain = False
+                        if type(adds) is list and len(adds) == 1 and not texts and not self._selectors:
                             try:
-                                for a in recs:
-                                    if not keys.isdisjoint(a["attributes"]):
-                                        hit = True
-                                        break
-                            except (KeyError, TypeError):
-                                hit = True
-                            if hit:
-                                attributes(recs)
+                                a = adds[0]
+                                node = a["node"]
+                                parent = a["parentId"]
+                                if (parent not in labels and parent not in owner and parent not in masked
+                                        and parent not in fields):
+                                    nt = node["type"]
+                                    if nt == 3:
+                                        s = node["textContent"]
+                                        plain = type(s) is str and (len(s) < self._short or not (
+                                            self._patterns or self._echo or run(s)))
+                                    elif nt == 2 and node["tagName"] not in mapped_tags:
+                                        at = node["attributes"]
+                                        plain = (type(at) is dict and scan_keys.isdisjoint(at)
+                                                 and not node.get("childNodes"))
+                            except (KeyError, TypeError, IndexError):
+                                plain = False
+                        if not plain:
+                            self._mutation(d)
+                            continue
+                    if recs:
+                        # inline filter: a change of style/class/geometry only (almost all of
+                        # them) costs no call; anything else, or malformed, takes _attributes
+                        hit = False
+                        try:
+                            for a in recs:
+                                if not disjoint(a["attributes"]):
+                                    hit = True
+                                    break
+                        except (KeyError, TypeError):
+                            hit = True
+                        if hit:
+                            attributes(recs)
                 elif src == 5:
+                    # inline: a value no rule changes (a field that is not sensitive, short text)
+                    try:
+                        v = d["text"]
+                        f = fields.get(d["id"])
+                        if (type(v) is str and (f.rule is None if f is not None else d["id"] not in masked)
+                                and (len(v) < self._short or not (self._patterns or self._echo or run(v)))):
+                            continue
+                    except (KeyError, TypeError):
+                        pass
                     self._input(d)
             elif t == 2:
                 d = e["data"]
                 node = d.get("node")
                 if type(node) is dict:
                     self._reset_dom()
+                    # new maps: the hot paths above read them through these names
+                    fields, masked, labels, owner = self._fields, self._masked, self._labels, self._text_owner
                     self._tree([([node], 0, 0, False)])
             elif t == 5 or t == 6:
                 e["data"] = self._scrub(e["data"], 0)
@@ -127,12 +167,12 @@ class Redactor(DomMap, TextRules):
     # -- DOM map --------------------------------------------------------------------------------
 
     def _mutation(self, d: dict) -> None:
-        adds = d.get("adds")
-        if adds:
+        adds, texts = d.get("adds"), d.get("texts")
+        if adds and type(adds) is list:  # anything else is no mutation rrweb writes: nothing to read
             self._adds(adds)
-        for t in d.get("texts") or ():
+        for t in texts if type(texts) is list else ():
             if type(t) is dict and type(t.get("value")) is str and t["value"]:
-                owner = self._text_owner.get(t.get("id"))
+                owner = self._text_owner.get(key(t.get("id")))
                 rule = None
                 if owner is not None:
                     f = self._fields.get(owner)
@@ -150,6 +190,8 @@ class Redactor(DomMap, TextRules):
             self._attributes(recs)
 
     def _attributes(self, recs: list) -> None:
+        if type(recs) is not list:
+            return
         keys = ATTR_KEYS
         try:  # the usual case, by subscript: no record changes a key any rule reads
             for a in recs:
@@ -166,7 +208,7 @@ class Redactor(DomMap, TextRules):
             attrs = a.get("attributes")
             if type(attrs) is not dict or keys.isdisjoint(attrs):
                 continue  # the usual style/class/geometry change: nothing any rule reads
-            nid = a.get("id")
+            nid = key(a.get("id"))
             f = fields.get(nid)
             if f is None and SCAN_ATTR_SET.isdisjoint(attrs):
                 continue

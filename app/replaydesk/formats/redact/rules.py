@@ -4,6 +4,7 @@ check, and the mask. Pure functions and constants, shared by the DOM map and the
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 #: bump when a rule changes: the policy hash changes and re-imports replace sessions
 RULES_VERSION = "1"
@@ -23,6 +24,12 @@ SCAN_ATTR_SET = frozenset(("value", *TEXT_ATTRS))
 #: every attribute key any rule reads; an attribute change without one (style, class, d, cx...:
 #: almost all of them) is skipped with one set test
 ATTR_KEYS = frozenset(("type", "autocomplete", "data-rr-is-password", *HINT_ATTRS, *SCAN_ATTR_SET))
+def key(x):
+    """A node id usable as a dict key: a hostile ``[3]`` or ``{}`` id becomes None (such nodes still
+    get the text rules; a field among them is matched by any other bad id, which only masks more)."""
+    return None if type(x).__hash__ is None else x
+
+
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SEPARATORS = re.compile(r"[\s_\-.:\[\]()*#]+")
 
@@ -89,8 +96,12 @@ def _normal_hint(s: str) -> str:
     return _SEPARATORS.sub(" ", _CAMEL.sub(" ", s)).lower()
 
 
+@lru_cache(maxsize=8192)
 def field_category(hint: str) -> bool:
-    """Whether the words naming a field (name, id, placeholder, label...) mean sensitive data."""
+    """Whether the words naming a field (name, id, placeholder, label...) mean sensitive data.
+
+    Cached: a site's forms name their fields the same way on every visit and in every session,
+    and the word search (three regular expressions) costs more than the walk to the field."""
     h = _normal_hint(hint)
     m = _FIELD_WORDS.search(h)
     if m is None:

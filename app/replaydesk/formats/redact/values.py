@@ -3,7 +3,7 @@ console and custom payloads (Luhn runs, user patterns, echoes of masked values).
 
 from __future__ import annotations
 
-from .rules import RUN, SCAN_ATTR_SET, TEXT_ATTR_SET, card_like, mask
+from .rules import RUN, SCAN_ATTR_SET, TEXT_ATTR_SET, card_like, key, mask
 
 
 class TextRules:
@@ -12,7 +12,7 @@ class TextRules:
     def _input(self, d: dict) -> None:
         v = d.get("text")
         if type(v) is str and v:
-            nid = d.get("id")
+            nid = key(d.get("id"))
             f = self._fields.get(nid)
             d["text"] = self._value(nid, f.rule if f is not None else ("selector" if nid in self._masked else None), v)
 

@@ -1,0 +1,179 @@
+"""The redactor's inline hot paths (``Redactor._events``): a mutation adding one node and an input
+event skip the checked path only when no rule could change them. Each case here is one the hot
+path must hand on: a card number, a label, a masked element, an echo of a masked value."""
+
+from __future__ import annotations
+
+import orjson
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from replaydesk.formats.redact import RedactionPolicy
+
+from .test_redact import CARD, T0, _el, _input, _run, _snapshot, _text
+
+MASKED_CARD = "**** **** **** ****"
+
+
+def _add(parent, node, ts=T0 + 50, style_change=True):
+    """One added node, with the style change rrweb often batches with it (the common shape)."""
+    attrs = [{"id": 3, "attributes": {"style": "color: red"}}] if style_change else []
+    return {"type": 3, "timestamp": ts,
+            "data": {"source": 0, "adds": [{"parentId": parent, "nextId": None, "node": node}],
+                     "removes": [], "texts": [], "attributes": attrs}}
+
+
+def test_one_added_text_with_a_card_number_is_masked_and_a_short_one_kept():
+    evs = [_snapshot(_el(10, "div")), _add(10, _text(11, f"Paid with {CARD}")), _add(10, _text(12, "Thanks"))]
+    r = _run(evs)
+    assert evs[1]["data"]["adds"][0]["node"]["textContent"] == f"Paid with {MASKED_CARD}"
+    assert evs[2]["data"]["adds"][0]["node"]["textContent"] == "Thanks"
+    assert r.counts["luhn"] == 1
+
+
+def test_one_added_text_under_a_label_names_the_field_it_labels():
+    # the label arrives empty; its text comes as a single add beside a style change
+    evs = [_snapshot(_el(20, "label", {"for": "f"}), _el(21, "input", {"id": "f", "type": "text"})),
+           _add(20, _text(22, "Card number")), _input(21, "4111")]
+    r = _run(evs)
+    assert evs[2]["data"]["text"] == "****"
+    assert r.counts["field-name"] == 1
+
+
+def test_one_added_text_under_a_masked_element_is_masked():
+    evs = [_snapshot(_el(30, "div", {"class": "secret"})), _add(30, _text(31, "Jane Doe"))]
+    _run(evs, RedactionPolicy(selectors=(".secret",)))
+    assert evs[1]["data"]["adds"][0]["node"]["textContent"] == "**** ***"
+
+
+def test_one_added_text_in_a_sensitive_textarea_is_masked():
+    evs = [_snapshot(_el(40, "textarea", {"name": "iban"})), _add(40, _text(41, "DE44 5001"))]
+    _run(evs)
+    assert evs[1]["data"]["adds"][0]["node"]["textContent"] == "**** ****"
+
+
+def test_one_added_element_with_a_text_attribute_is_scanned():
+    evs = [_snapshot(_el(50, "div")), _add(50, _el(51, "span", {"title": CARD, "class": "x"}))]
+    _run(evs)
+    assert evs[1]["data"]["adds"][0]["node"]["attributes"]["title"] == MASKED_CARD
+
+
+def test_one_added_field_joins_the_field_map():
+    evs = [_snapshot(_el(60, "form")), _add(60, _el(61, "input", {"autocomplete": "cc-csc"})), _input(61, "123")]
+    _run(evs)
+    assert evs[2]["data"]["text"] == "***"
+
+
+def test_an_echo_of_a_masked_value_in_one_added_text_is_masked():
+    iban = "DE44500105175407324931"
+    evs = [_snapshot(_el(70, "input", {"name": "iban"}), _el(71, "p")), _input(70, iban),
+           _add(71, _text(72, f"IBAN {iban} saved"))]
+    r = _run(evs)
+    assert evs[1]["data"]["text"] == "*" * len(iban)
+    assert evs[2]["data"]["adds"][0]["node"]["textContent"] == f"IBAN {'*' * len(iban)} saved"
+    assert r.counts["echo"] == 1
+
+
+def test_the_maps_follow_a_second_full_snapshot():
+    # the hot paths read the field map through local names: a new snapshot must replace them
+    evs = [_snapshot(_el(80, "input", {"name": "notes"})), _input(80, "4111"),
+           _snapshot(_el(80, "input", {"name": "cvc"})), _input(80, "4111")]
+    _run(evs)
+    assert evs[1]["data"]["text"] == "4111"
+    assert evs[3]["data"]["text"] == "****"
+
+
+def test_inputs_a_long_value_is_checked_by_luhn_and_a_plain_one_kept():
+    evs = [_snapshot(_el(90, "input", {"name": "notes"})), _input(90, f"card {CARD} pls", ts=T0 + 100),
+           _input(90, "call me tomorrow at noon", ts=T0 + 200)]
+    _run(evs)
+    assert evs[1]["data"]["text"] == f"card {MASKED_CARD} pls"
+    assert evs[2]["data"]["text"] == "call me tomorrow at noon"
+
+
+def test_an_input_on_a_sensitive_field_is_masked_however_short():
+    evs = [_snapshot(_el(95, "input", {"type": "password"})), _input(95, "a")]
+    _run(evs)
+    assert evs[1]["data"]["text"] == "*"
+
+
+def test_malformed_mutations_take_the_checked_path_without_raising():
+    evs = [_snapshot(_el(10, "div")),
+           {"type": 3, "timestamp": T0 + 5, "data": {"source": 0, "adds": [{"node": _text(11, CARD)}]}},
+           {"type": 3, "timestamp": T0 + 6, "data": {"source": 0, "adds": [{"parentId": [1], "node": _text(12, CARD)}],
+                                                   "texts": [], "attributes": [], "removes": []}},
+           {"type": 3, "timestamp": T0 + 7, "data": {"source": 0, "texts": [{"id": 11, "value": CARD}]}},
+           {"type": 3, "timestamp": T0 + 8, "data": {"source": 5, "id": [1], "text": CARD}}]
+    _run(evs)
+    assert evs[1]["data"]["adds"][0]["node"]["textContent"] == MASKED_CARD
+    assert evs[3]["data"]["texts"][0]["value"] == MASKED_CARD
+
+
+_json = st.recursive(st.none() | st.booleans() | st.integers(-2**63, 2**63 - 1) | st.text(max_size=20),
+                     lambda kids: st.lists(kids, max_size=3) | st.dictionaries(st.text(max_size=5), kids, max_size=3),
+                     max_leaves=6)
+_ids = st.integers(1, 6) | _json
+
+
+@st.composite
+def _hostile_session(draw):
+    """Well-formed events whose ids, parents, tags, attributes and texts are any JSON value."""
+    def node(depth=0):
+        kind = draw(st.sampled_from([2, 3, 2, draw(_json)]))
+        n = {"type": kind, "id": draw(_ids)}
+        if kind == 3:
+            n["textContent"] = draw(st.sampled_from([CARD, "hi"]) | _json)
+        else:
+            n["tagName"] = draw(st.sampled_from(["input", "label", "div", "textarea"]) | _json)
+            n["attributes"] = draw(st.fixed_dictionaries({}, optional={"name": st.just("cvc"), "for": _json,
+                                                                       "value": st.just(CARD) | _json}) | _json)
+            n["childNodes"] = [node(depth + 1) for _ in range(draw(st.integers(0, 2 if depth < 2 else 0)))]
+        return n
+    evs = [_snapshot(*(node() for _ in range(draw(st.integers(0, 3)))))]
+    for k in range(draw(st.integers(0, 4))):
+        src = draw(st.sampled_from([0, 5]))
+        if src == 5:
+            d = {"source": 5, "id": draw(_ids), "text": draw(st.just(CARD) | _json)}
+        else:
+            d = {"source": 0, "adds": draw(st.lists(st.fixed_dictionaries({"parentId": _ids}).map(
+                     lambda a: {**a, "node": node()}), max_size=2) | _json),
+                 "texts": draw(st.lists(st.fixed_dictionaries({"id": _ids, "value": st.just(CARD) | _json}),
+                                        max_size=1) | _json),
+                 "attributes": draw(st.lists(st.fixed_dictionaries({"id": _ids, "attributes": _json}), max_size=1)
+                                    | _json)}
+        evs.append({"type": 3, "timestamp": T0 + 10 + k, "data": d})
+    return evs
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(_hostile_session())
+def test_hostile_ids_and_shapes_never_raise_and_no_card_number_survives(evs):
+    _run(evs)
+    # every CARD placed anywhere as a text or value is masked, whatever the ids around it
+    assert CARD.encode() not in orjson.dumps(evs)
+
+
+def test_a_session_with_hostile_ids_imports_with_redaction_on(tmp_path):
+    """It imported with redaction off; with it on the redactor raised and the session was
+    rejected as an internal error."""
+    from replaydesk.store import import_paths, open_store
+
+    doc = {"type": 0, "id": 1, "childNodes": [_el(2, "html", {}, [
+        {"type": 2, "id": [3], "tagName": "input", "attributes": {"name": "cvc", "value": "123"}, "childNodes": []},
+        {"type": 5, "id": 4, "textContent": f"card {CARD}"}])]}
+    evs = [{"type": 4, "data": {"href": "http://x.test/", "width": 800, "height": 600}, "timestamp": T0},
+           {"type": 2, "data": {"node": doc, "initialOffset": {"top": 0, "left": 0}}, "timestamp": T0 + 1},
+           {"type": 3, "data": {"source": 5, "id": [3], "text": "4567"}, "timestamp": T0 + 2},
+           {"type": 3, "timestamp": T0 + 3, "data": {"source": 0, "adds": [{"parentId": {"a": 1}, "node": _text(9, CARD)}],
+                                                   "removes": [], "texts": [{"id": [2], "value": "x"}],
+                                                   "attributes": [{"id": [5], "attributes": {"value": CARD}}]}}]
+    folder = tmp_path / "s1"
+    folder.mkdir()
+    (folder / "events.json").write_bytes(orjson.dumps(evs))
+    db = open_store(tmp_path / "store.db")
+    report = import_paths(db, [tmp_path / "s1"])
+    assert report.rejected == [] and len(report.added) == 1
+    from replaydesk.store.chunks import iter_events
+
+    stored = orjson.dumps(list(iter_events(db.conn, report.added[0])))
+    assert b"4242" not in stored and b"4567" not in stored and b"**** **** **** ****" in stored

@@ -1,0 +1,77 @@
+"""Settling the heap once a session is loaded (ui/heap.py): free memory goes back to the
+system and PySide's cached module sources are dropped (issue 16, memory)."""
+
+from __future__ import annotations
+
+import linecache
+import os
+import sys
+
+import pytest
+
+from replaydesk.ui.heap import release_free_memory, settle_heap
+
+glibc = pytest.mark.skipif(not sys.platform.startswith("linux") or os.confstr("CS_GNU_LIBC_VERSION") is None,
+                           reason="glibc's malloc_trim")
+
+
+def rss_bytes() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+@glibc
+def test_freed_memory_goes_back_to_the_system():
+    """What a session's load freed (here 80 MB in 100 KB blocks, below malloc's mmap
+    threshold, the last one kept so the heap cannot simply shrink from its top) stays in
+    the process's RSS until it is released."""
+    blocks = [bytearray(100_000) for _ in range(800)]
+    for b in blocks:
+        b[::4096] = b"\x01" * len(b[::4096])  # touch every page
+    keep = blocks[-1]
+    del blocks
+    before = rss_bytes()
+    assert release_free_memory()
+    assert before - rss_bytes() > 40_000_000, f"{(before - rss_bytes()) / 1e6:.1f} MB released"
+    assert keep[0] == 1
+
+
+def test_settling_drops_the_cached_module_sources():
+    """PySide's import hook reads every later-imported module's source into linecache."""
+    assert linecache.getlines(__file__)
+    settle_heap()
+    assert __file__ not in linecache.cache
+
+
+_RETAINED = r"""
+import os, sys
+sys.path[:0] = {paths!r}
+from replaydesk.ui.heap import limit_malloc_retention
+if {limit!r}:
+    assert limit_malloc_retention()
+def rss():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+big = bytearray(4_000_000); del big  # glibc would now serve blocks up to 4 MB from the heap
+blocks = [bytearray(300_000) for _ in range(200)]  # a chunk's decompression buffers, 60 MB
+keep = bytearray(1000)  # something small after them, so the heap cannot shrink from its top
+before = rss()
+del blocks
+print(before - rss())
+"""
+
+
+@glibc
+def test_large_freed_blocks_go_back_to_the_system_at_once():
+    """Without a fixed mmap threshold, glibc keeps freed 300 KB blocks in the heap once a
+    larger block was freed (it raises the threshold): 60 MB stay in RSS."""
+    import subprocess
+
+    def released(limit: bool) -> int:
+        code = _RETAINED.format(paths=sys.path, limit=limit)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
+        return int(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                                  check=True).stdout)
+
+    assert released(True) > 50_000_000
+    assert released(False) < 10_000_000  # the measurement sees the difference
