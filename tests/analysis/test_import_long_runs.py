@@ -87,3 +87,17 @@ def test_the_index_built_at_import_is_the_first_open_s(tmp_path, corpus, monkeyp
     stored = open_session_replay(a, SINGLE_PAGE, build_if_missing=False)
     assert [(c.timestamp, c.event_index, c.data) for c in stored.checkpoints] == \
         [(c.timestamp, c.event_index, c.data) for c in built.checkpoints]
+
+
+def test_the_import_reports_progress_while_it_indexes(tmp_path, corpus, monkeypatch):
+    """The scan takes seconds for an hour of events: the bar says so instead of standing still."""
+    monkeypatch.setattr(importing, "SEEK_MAX_EVENTS", 1_000)
+    seen = []
+    db = open_store(tmp_path / "s.db")
+    import_paths(db, [corpus / SINGLE_PAGE, corpus / MULTI_PAGE], progress=seen.append)
+    notes = [p for p in seen if p.note]
+    assert notes, "no progress while indexing"
+    assert all(SINGLE_PAGE in p.label for p in notes)  # only the long run is indexed, at its file's place
+    assert notes[-1].note == "indexing for fast seeks 100%"
+    assert [p.note for p in notes] == sorted((p.note for p in notes), key=lambda n: int(n.split()[-1][:-1]))
+    assert seen[-1].note == "" or seen[-1] is notes[-1]

@@ -50,6 +50,8 @@ class _ProgressBar:
         width = 30
         filled = int(width * p.fraction)
         label = p.label if len(p.label) <= 40 else "…" + p.label[-39:]
+        if p.note:
+            label += f"  ({p.note})"
         line = f"\r[{'#' * filled}{'.' * (width - filled)}] {p.fraction * 100:5.1f}%  {p.sessions_done}/{p.sessions_total}  {label}"
         sys.stderr.write(line.ljust(100)[:120])
         sys.stderr.flush()

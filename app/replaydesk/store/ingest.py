@@ -55,6 +55,8 @@ class ImportProgress:
     sessions_done: int
     sessions_total: int
     label: str
+    #: what is being done beyond reading the file, e.g. "indexing for fast seeks 40%"
+    note: str = ""
 
     @property
     def fraction(self) -> float:

@@ -53,7 +53,7 @@ def _run_import(db_path: str, paths: list[str], task) -> tuple[ImportReport, lis
         def progress(p: ImportProgress, i=i) -> None:
             # one bar over every path: path i covers the i-th n-th of it
             overall = ImportProgress(
-                int((i + p.fraction) * 1000), n * 1000, p.sessions_done, p.sessions_total, p.label
+                int((i + p.fraction) * 1000), n * 1000, p.sessions_done, p.sessions_total, p.label, p.note
             )
             task.progress(("progress", overall))
 
@@ -118,6 +118,8 @@ class ImportController(QObject):
             return
         p = value
         text = f"Importing {p.sessions_done}/{p.sessions_total} — {Path(p.label.split(':')[-1]).parent.name or p.label}"
+        if p.note:
+            text += f" — {p.note}"
         self.progressed.emit(p.fraction, text)
 
     def _on_done(self, result) -> None:
