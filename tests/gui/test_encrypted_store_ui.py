@@ -122,3 +122,29 @@ def test_window_prompt_when_the_given_passphrase_is_wrong(tmp_path, monkeypatch)
     assert unlock_store(p, ask=ask)
     assert len(labels) == 1 and "does not open it" in labels[0]
     open_store(p).conn.close()  # the typed one wins over the environment's from now on
+
+
+def test_the_player_replays_and_seeks_in_an_encrypted_store(qtbot, tmp_path, corpus):
+    """The player reads through a connection of its own (store.replay_connection): it must
+    open an encrypted store with the passphrase this process was given."""
+    from replaydesk.store import session_info
+    from replaydesk.ui.player import PlayerPane
+
+    path = tmp_path / "enc.db"
+    register_passphrase(PASS, path)  # as the window's prompt does (unlock_store)
+    db = open_store(path)
+    assert is_encrypted(path) and import_paths(db, [corpus / SESSION]).added == [SESSION]
+    pane = PlayerPane(db)
+    qtbot.addWidget(pane)
+    try:
+        pane.resize(1000, 700)
+        pane.show()
+        qtbot.waitUntil(lambda: pane.view.is_ready, timeout=30_000)
+        with qtbot.waitSignal(pane.framePainted, timeout=60_000):
+            pane.open_session(session_info(db, SESSION))
+        qtbot.waitUntil(lambda: pane.ready, timeout=60_000)  # the checkpoints, read back encrypted
+        with qtbot.waitSignal(pane.framePainted, timeout=30_000, check_params_cb=lambda t: t == 24_075):
+            pane.state.seek(24_075)
+    finally:
+        pane.shutdown()
+        db.conn.close()
