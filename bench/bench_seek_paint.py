@@ -37,7 +37,7 @@ For each session, in a fresh child process (offscreen Qt, house style section 1)
    the ``state.seek`` call of the request it shows to its ``framePainted``. Three
    drags per session (one on the dashboard page, one crossing dashboard -> lab, one
    on the lab page), pooled;
-4. the process's RSS (psutil) after the seeks, and of its QtWebEngine helper
+4. the process's RSS (from /proc, ``bench/procmem.py``) after the seeks, and of its QtWebEngine helper
    processes (the renderer) beside it;
 5. diagnostic passes (not part of the figures above): ``--seeks`` more random seeks
    with the Python part timed (``SessionReplay.seek``, ``frame_from_mirror``, the
@@ -443,16 +443,11 @@ def fmt_gc(p: dict[int, list[float]]) -> str:
     return ", ".join(parts)
 
 
-def helper_memory(proc) -> tuple[float, float]:
+def helper_memory() -> tuple[float, float]:
     """RSS and PSS (MB) of the QtWebEngine helper processes (renderer, GPU/utility, zygote)."""
-    rss = pss = 0
-    for c in proc.children(recursive=True):
-        try:
-            rss += c.memory_info().rss
-            pss += c.memory_full_info().pss
-        except Exception:  # noqa: BLE001 - a helper may exit meanwhile
-            pass
-    return rss / 1e6, pss / 1e6
+    from bench.procmem import helpers_mb
+
+    return helpers_mb()
 
 
 def close_players(app, players) -> None:
@@ -725,14 +720,13 @@ def timeline_ab(player, waiter, label: str, n_seeks: int, seed: int) -> dict:
 # --- child: one session ---------------------------------------------------------------------
 
 def child(db_path: Path, sid: str, label: str, n_seeks: int, seed: int) -> int:
-    import psutil
+    from bench.procmem import rss_mb
 
     app = _qt_app()
     from replaydesk.store import open_store, session_info
     from replaydesk.store.checkpoints_table import delete_checkpoints
     from replaydesk.store.derived import delete_derived
 
-    proc = psutil.Process()
     db = open_store(db_path)
     n_events, dur = db.conn.execute("SELECT event_count, duration_ms FROM sessions WHERE id = ?", (sid,)).fetchone()
     print(f"--- {label} session: {n_events:,} events, {dur / 60_000:.1f} min", flush=True)
@@ -740,8 +734,8 @@ def child(db_path: Path, sid: str, label: str, n_seeks: int, seed: int) -> int:
     out: dict = {}
     gcp = GcPauses()
     try:
-        out["rss_before_mb"] = proc.memory_info().rss / 1e6
-        helpers_before = helper_memory(proc)
+        out["rss_before_mb"] = rss_mb()
+        helpers_before = helper_memory()
         print(f"{label}: before opening the session (pane shown, renderer page ready): RSS {out['rss_before_mb']:.0f} MB; "
               f"QtWebEngine helper processes {helpers_before[0]:.0f} MB RSS / {helpers_before[1]:.0f} MB PSS",
               flush=True)
@@ -782,9 +776,9 @@ def child(db_path: Path, sid: str, label: str, n_seeks: int, seed: int) -> int:
         print(f"{label}: {describe_drag(label, out['drag'])}", flush=True)
         print(f"{label}: cyclic GC during the drags: {fmt_gc(gcp.take())}", flush=True)
 
-        out["rss_mb"] = proc.memory_info().rss / 1e6
+        out["rss_mb"] = rss_mb()
         out["peak_rss_mb"] = vm_hwm_mb()
-        out["helpers_rss_mb"], out["helpers_pss_mb"] = helper_memory(proc)
+        out["helpers_rss_mb"], out["helpers_pss_mb"] = helper_memory()
         print(f"{label}: RSS with the session open (after the seeks) {out['rss_mb']:.0f} MB (process peak "
               f"{out['peak_rss_mb']:.0f} MB, incl. the checkpoint build); QtWebEngine helper processes "
               f"{out['helpers_rss_mb']:.0f} MB RSS / {out['helpers_pss_mb']:.0f} MB PSS", flush=True)

@@ -130,14 +130,13 @@ def first_open_far_seek(player, waiter, info) -> dict:
 
 
 def child(db_path: Path, sid: str, label: str, n_seeks: int, seed: int, keep_views: bool = False) -> int:
-    import psutil
+    from bench.procmem import pss_mb, rss_mb
 
     app = _qt_app()
     from replaydesk.store import open_store, session_info
     from replaydesk.store.checkpoints_table import delete_checkpoints
     from replaydesk.store.derived import delete_derived
 
-    proc = psutil.Process()
     db = open_store(db_path)
     n_events, dur = db.conn.execute("SELECT event_count, duration_ms FROM sessions WHERE id = ?", (sid,)).fetchone()
     print(f"--- {label} session: {n_events:,} events, {dur / 1000:.1f} s ({app.platformName()})", flush=True)
@@ -170,9 +169,9 @@ def child(db_path: Path, sid: str, label: str, n_seeks: int, seed: int, keep_vie
         lag = [p - a for r in res.values() for p, a in zip(r["pixels"], r["ack"])]
         out["lag"] = {"p50": pct(lag, 50), "p95": pct(lag, 95)}
         out["patched"], out["n_patch"] = view.patched_frames - p0, len(res["patch"]["pixels"])
-        out["rss_mb"] = proc.memory_info().rss / 1e6
-        out["helpers_rss_mb"], helpers_pss = helper_memory(proc)
-        out["pss_total_mb"] = proc.memory_full_info().pss / 1e6 + helpers_pss
+        out["rss_mb"] = rss_mb()
+        out["helpers_rss_mb"], helpers_pss = helper_memory()
+        out["pss_total_mb"] = pss_mb() + helpers_pss
         print(f"{label}: memory: Python {out['rss_mb']:.0f} MB + helpers {out['helpers_rss_mb']:.0f} MB RSS", flush=True)
     finally:
         close_players(app, [(player, waiter)])

@@ -97,6 +97,54 @@ def test_an_input_on_a_sensitive_field_is_masked_however_short():
     assert evs[1]["data"]["text"] == "*"
 
 
+def _value_change(nid, value, ts=T0 + 60, add=None):
+    """A lone value-attribute change (a range, select or script-set input), as rrweb batches it
+    with a text add: the commonest mutation of the bench archive."""
+    return {"type": 3, "timestamp": ts,
+            "data": {"source": 0, "adds": [add] if add else [], "removes": [], "texts": [],
+                     "attributes": [{"id": 3, "attributes": {"class": "on"}}, {"id": nid, "attributes": {"value": value}}]}}
+
+
+def test_a_value_change_is_masked_on_a_sensitive_field_and_kept_on_a_plain_one():
+    evs = [_snapshot(_el(100, "input", {"name": "cvc"}), _el(101, "input", {"type": "range"}), _el(102, "p")),
+           _value_change(100, "12"), _value_change(101, "4", add={"parentId": 102, "nextId": None, "node": _text(103, "4 of 5")})]
+    r = _run(evs)
+    assert evs[1]["data"]["attributes"][1]["attributes"]["value"] == "**"
+    assert evs[2]["data"]["attributes"][1]["attributes"]["value"] == "4"
+    assert r.counts == {"field-name": 1}
+
+
+def test_a_value_change_holding_a_card_number_is_checked_by_luhn():
+    evs = [_snapshot(_el(110, "input", {"name": "notes"}), _el(111, "div")),
+           _value_change(110, f"card {CARD}"), _value_change(111, CARD), _value_change(110, "1234567812345678")]
+    r = _run(evs)
+    assert evs[1]["data"]["attributes"][1]["attributes"]["value"] == f"card {MASKED_CARD}"
+    assert evs[2]["data"]["attributes"][1]["attributes"]["value"] == MASKED_CARD
+    assert evs[3]["data"]["attributes"][1]["attributes"]["value"] == "1234567812345678"  # fails Luhn
+    assert r.counts["luhn"] == 2
+
+
+def test_a_value_change_under_a_selector_or_echoing_a_masked_value_is_masked():
+    iban = "DE44500105175407324931"
+    evs = [_snapshot(_el(120, "div", {"class": "secret"}), _el(121, "input", {"name": "iban"}), _el(122, "input")),
+           _value_change(120, "Jane"), _input(121, iban), _value_change(122, iban)]
+    _run(evs, RedactionPolicy(selectors=(".secret",)))
+    assert evs[1]["data"]["attributes"][1]["attributes"]["value"] == "****"
+    assert evs[3]["data"]["attributes"][1]["attributes"]["value"] == "*" * len(iban)
+
+
+def test_a_value_change_with_a_hostile_id_or_value_takes_the_checked_path():
+    evs = [_snapshot(_el(130, "input", {"name": "cvc"})),
+           {"type": 3, "timestamp": T0 + 70, "data": {"source": 0, "adds": [], "removes": [], "texts": [],
+                                                      "attributes": [{"id": [130], "attributes": {"value": CARD}},
+                                                                     {"id": 130, "attributes": {"value": 123}},
+                                                                     {"id": 130, "attributes": {"value": "999"}}]}}]
+    _run(evs)
+    recs = evs[1]["data"]["attributes"]
+    assert recs[0]["attributes"]["value"] == MASKED_CARD
+    assert recs[2]["attributes"]["value"] == "***"
+
+
 def test_malformed_mutations_take_the_checked_path_without_raising():
     evs = [_snapshot(_el(10, "div")),
            {"type": 3, "timestamp": T0 + 5, "data": {"source": 0, "adds": [{"node": _text(11, CARD)}]}},

@@ -75,3 +75,64 @@ def test_large_freed_blocks_go_back_to_the_system_at_once():
 
     assert released(True) > 50_000_000
     assert released(False) < 10_000_000  # the measurement sees the difference
+
+
+
+def _mapping(path, field: str = "Rss") -> tuple[int, str, int]:
+    """(start address, permissions, ``field`` bytes) of this process's one mapping of ``path``."""
+    found = []
+    with open("/proc/self/smaps") as f:
+        for line in f:
+            head = line.split(maxsplit=5)
+            if "-" in head[0] and not head[0].endswith(":"):
+                ours = len(head) == 6 and head[5].strip() == str(path)
+                if ours:
+                    found.append([int(head[0].split("-")[0], 16), head[1], 0])
+            elif ours and head[0] == field + ":":
+                found[-1][2] = int(head[1]) * 1024
+    assert len(found) == 1, found
+    return tuple(found[0])
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc/self/smaps, madvise")
+def test_idle_gl_code_leaves_the_resident_set_and_modified_pages_stay(tmp_path):
+    """A clean executable mapping of a file named like Mesa's LLVM is dropped from RSS and reads
+    back the same; an executable mapping whose pages were modified (a relocated one) is never
+    touched, nor is a library of another name."""
+    import ctypes
+    import mmap
+
+    from replaydesk.ui.heap import release_idle_gl_code
+
+    size = 64 * 4096
+    content = bytes(range(256)) * (size // 256)
+    maps = {}
+    for name, prot in (("libLLVM-code.so.1", mmap.PROT_READ | mmap.PROT_EXEC),
+                       ("libLLVM-relocated.so.1", mmap.PROT_READ | mmap.PROT_WRITE),
+                       ("libother.so.1", mmap.PROT_READ | mmap.PROT_EXEC)):
+        with open(tmp_path / name, "wb") as f:
+            f.write(content)
+            os.fsync(f.fileno())  # pages not yet written back count as modified ones
+        with open(tmp_path / name, "rb") as f:
+            maps[name] = mmap.mmap(f.fileno(), size, flags=mmap.MAP_PRIVATE, prot=prot)
+    for m in maps.values():
+        assert sum(m[i] for i in range(0, size, 4096)) == 0  # every page read: resident
+    if _mapping(tmp_path / "libLLVM-code.so.1", "Private_Dirty")[2]:
+        pytest.skip("this file system keeps file pages dirty (tmpfs): nothing here is a clean mapping")
+    reloc = maps["libLLVM-relocated.so.1"]
+    reloc[::4096] = b"\xff" * (size // 4096)  # every page modified, then made read-only, as RELRO does
+    libc = ctypes.CDLL(None)
+    libc.mprotect.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+    start, _, _ = _mapping(tmp_path / "libLLVM-relocated.so.1")
+    assert libc.mprotect(start, size, mmap.PROT_READ | mmap.PROT_EXEC) == 0
+    assert [_mapping(tmp_path / n)[1:] for n in maps] == [("r-xp", size)] * 3
+
+    assert release_idle_gl_code() >= size
+
+    assert _mapping(tmp_path / "libLLVM-code.so.1")[2] == 0
+    assert _mapping(tmp_path / "libLLVM-relocated.so.1")[2] == size
+    assert _mapping(tmp_path / "libother.so.1")[2] == size
+    assert maps["libLLVM-code.so.1"][:] == content  # faulted back in from the file
+    assert reloc[0] == 0xFF and reloc[1:4096] == content[1:4096]
+    for m in maps.values():
+        m.close()

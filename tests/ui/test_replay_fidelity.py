@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import warnings
 from pathlib import Path
 
@@ -263,3 +264,42 @@ def test_webgl_canvas_shows_its_drawn_frame(qtbot, view):
         assert live > 5_000  # the truth shows them (the triangles are about 23 000 and 12 000 px)
         assert abs(colour_count(ours, rgb) - live) <= live * 0.01, f"colour {rgb}: {colour_count(ours, rgb)} px, live {live} px"
 
+
+
+def _gl_driver_code_resident() -> int:
+    """Bytes of the software GL driver's code resident in this process."""
+    from replaydesk.ui.heap import GL_DRIVER_LIBRARIES
+
+    total, ours = 0, False
+    with open("/proc/self/smaps") as f:
+        for line in f:
+            head = line.split(maxsplit=5)
+            if "-" in head[0] and len(head) >= 5 and not head[0].endswith(":"):
+                ours = (len(head) == 6 and head[1] == "r-xp"
+                        and os.path.basename(head[5].strip()).startswith(GL_DRIVER_LIBRARIES))
+            elif ours and head[0] == "Rss:":
+                total += int(head[1]) * 1024
+    return total
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="MADV_PAGEOUT is Linux's")
+def test_webgl_still_draws_after_the_idle_gl_code_is_dropped(qtbot, view):
+    """Settling the heap drops Mesa's LLVM code that start-up ran from our resident set (issue 16,
+    memory); a WebGL canvas replayed afterwards faults it back in and is drawn as before."""
+    from replaydesk.ui.heap import release_idle_gl_code
+
+    wait_ready(qtbot, view)
+    before = _gl_driver_code_resident()
+    if before < 1_000_000:
+        pytest.skip("no software GL driver loaded in this process")
+    assert release_idle_gl_code() > 0
+    after = _gl_driver_code_resident()
+    assert after < before / 4, f"{before / 1e6:.1f} -> {after / 1e6:.1f} MB resident"
+    moment = next(m for m in OWN_MOMENTS if m.session == "webgl")
+    ours = to_array(show_moment(qtbot, view, json.loads((moment.truth.parents[1] / "events.json").read_text()),
+                                moment.ms))
+    truth = load_png(moment.truth)
+    for rgb in (ORANGE, CLEAR_BLUE, GREEN, CLEAR_CREAM):
+        live = colour_count(truth, rgb)
+        assert abs(colour_count(ours, rgb) - live) <= live * 0.01, f"colour {rgb}: {colour_count(ours, rgb)} px, live {live} px"
+    assert _gl_driver_code_resident() > after  # the drawing ran the driver's code again

@@ -18,6 +18,11 @@ what it freed in that thread's arena rather than returning it to the system;
 and PySide's import hook reads the source of every module imported after it
 (to look for ``PySide6`` in it), which stays in :mod:`linecache`, several MB
 for a traceback that may never be printed (it is read again when one is).
+
+And Chromium's GPU thread, which QtWebEngine runs inside our process, loads Mesa's
+software GL (llvmpipe) at start-up so that recorded WebGL canvases can be replayed;
+initialising it reads about 35 MB of LLVM's code, which stays resident although no
+session without WebGL ever runs it again (:func:`release_idle_gl_code`).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import ctypes.util
 import gc
 import linecache
 import os
+import sys
 
 
 def settle_heap() -> None:
@@ -37,6 +43,7 @@ def settle_heap() -> None:
     gc.collect()
     gc.freeze()
     release_free_memory()
+    release_idle_gl_code()
 
 
 def release_free_memory() -> bool:
@@ -69,6 +76,65 @@ def limit_malloc_retention() -> bool:
         return False  # the user's value: glibc read it at our start-up already
     mallopt = getattr(_libc(), "mallopt", None)
     return mallopt is not None and bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD))
+
+
+#: the software GL driver's libraries (Mesa: llvmpipe in ``swrast_dri.so`` or ``libgallium``,
+#: and the LLVM it compiles shaders with), by the start of their file names
+GL_DRIVER_LIBRARIES = ("libLLVM", "libgallium", "swrast_dri", "kms_swrast_dri", "libvulkan_lvp")
+_MADV_DONTNEED = 4
+
+
+def release_idle_gl_code(smaps_path: str = "/proc/self/smaps") -> int:
+    """Drop the software GL driver's code pages from this process's resident set
+    (``madvise(MADV_DONTNEED)`` on its clean executable mappings); returns the bytes released.
+
+    Why: Chromium initialises GL when the first page loads, whether or not any session uses
+    WebGL, and Mesa's start-up runs through ~35 MB of LLVM's code, which then stays in our
+    RSS (issue 16: 43 MB of the 625 MB total with WebGL replay on) although no session
+    without WebGL runs it again. Those pages are unmodified copies of the library file:
+    dropping them loses nothing, the file cache keeps them (the kernel frees them when it
+    needs the memory; a desktop's X server or compositor often maps the same Mesa and shares
+    them), and a WebGL canvas that needs them faults them back in within a few ms. Only
+    executable file mappings of the libraries in :data:`GL_DRIVER_LIBRARIES` without a
+    single modified page are touched; their relocated data stays. Linux only; 0 elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return 0
+    madvise = getattr(_libc(), "madvise", None)
+    if madvise is None:
+        return 0
+    madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+    try:
+        if not any(os.path.basename(line.split(maxsplit=5)[-1].strip()).startswith(GL_DRIVER_LIBRARIES)
+                   for line in _read(smaps_path.replace("smaps", "maps")) if " r-xp " in line):
+            return 0  # no GL driver here (--disable-gpu alone, or not Mesa): skip the slower smaps
+        lines = _read(smaps_path)
+    except OSError:
+        return 0
+    released = 0
+    span = rss = dirty = None
+    for line in lines + ["end"]:
+        head = line.split(maxsplit=5)
+        if not head:
+            continue
+        if not head[0].endswith(":") and "-" in head[0] or line == "end":
+            if span is not None and dirty == 0 and rss:
+                if madvise(span[0], span[1] - span[0], _MADV_DONTNEED) == 0:
+                    released += rss
+            span = rss = dirty = None
+            if (len(head) == 6 and head[1] == "r-xp"
+                    and os.path.basename(head[5].strip()).startswith(GL_DRIVER_LIBRARIES)):
+                span, rss, dirty = tuple(int(x, 16) for x in head[0].split("-")), 0, 0
+        elif span is not None:
+            if head[0] == "Rss:":
+                rss = int(head[1]) * 1024
+            elif head[0] in ("Private_Dirty:", "Shared_Dirty:", "Anonymous:", "Swap:"):
+                dirty += int(head[1])
+    return released
+
+
+def _read(path: str) -> list[str]:
+    with open(path) as f:
+        return f.read().splitlines()
 
 
 def _libc():
