@@ -84,7 +84,7 @@ GL_DRIVER_LIBRARIES = ("libLLVM", "libgallium", "swrast_dri", "kms_swrast_dri", 
 _MADV_DONTNEED = 4
 
 
-def release_idle_gl_code(smaps_path: str = "/proc/self/smaps") -> int:
+def release_idle_gl_code() -> int:
     """Drop the software GL driver's code pages from this process's resident set
     (``madvise(MADV_DONTNEED)`` on its clean executable mappings); returns the bytes released.
 
@@ -105,9 +105,9 @@ def release_idle_gl_code(smaps_path: str = "/proc/self/smaps") -> int:
     madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
     try:
         if not any(os.path.basename(line.split(maxsplit=5)[-1].strip()).startswith(GL_DRIVER_LIBRARIES)
-                   for line in _read(smaps_path.replace("smaps", "maps")) if " r-xp " in line):
+                   for line in _read("/proc/self/maps") if " r-xp " in line):
             return 0  # no GL driver here (--disable-gpu alone, or not Mesa): skip the slower smaps
-        lines = _read(smaps_path)
+        lines = _read("/proc/self/smaps")
     except OSError:
         return 0
     released = 0
