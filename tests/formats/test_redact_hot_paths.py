@@ -225,3 +225,74 @@ def test_a_session_with_hostile_ids_imports_with_redaction_on(tmp_path):
 
     stored = orjson.dumps(list(iter_events(db.conn, report.added[0])))
     assert b"4242" not in stored and b"4567" not in stored and b"**** **** **** ****" in stored
+
+
+# -- parsers, field rules, digit runs --------------------------------------------------------------
+
+
+def _orjson(events):
+    return orjson.loads(orjson.dumps(events))
+
+
+def test_one_redactor_gives_the_same_result_whichever_parser_built_the_dicts():
+    # orjson (the import), the standard library (tests, tools) and Python literals, one after the
+    # other through one redactor restarted between them
+    import json
+
+    def session():
+        return [_snapshot(_el(20, "label", {"for": "f"}, [_text(21, "Card number")]),
+                          _el(22, "input", {"id": "f", "type": "text", "value": CARD}),
+                          _el(23, "p", {"title": CARD}, [_text(24, f"Paid with {CARD}")])),
+                _add(23, _text(25, f"Again {CARD}")), _input(22, "4111 1111")]
+
+    r = RedactionPolicy()
+    from replaydesk.formats.redact import Redactor
+
+    red = Redactor(r)
+    first, second, third = _orjson(session()), json.loads(json.dumps(session())), session()
+    for evs in (first, second, third):
+        red.restart()(evs)
+    assert orjson.dumps(first) == orjson.dumps(second) == orjson.dumps(third)
+    assert CARD.encode() not in orjson.dumps(first)
+    assert first[-1]["data"]["text"] == "**** ****"
+
+
+def test_a_field_rule_seen_before_still_follows_the_label_text():
+    # the rule cache is keyed by the label text too: the same input under another label differs
+    attrs = {"type": "text", "name": "notes", "class": "f"}
+    evs = [_snapshot(_el(30, "label", {}, [_text(31, "Card number"), _el(32, "input", dict(attrs))])),
+           _input(32, "4111"),
+           _snapshot(_el(30, "label", {}, [_text(31, "Delivery notes"), _el(32, "input", dict(attrs))]), ts=T0 + 200),
+           _input(32, "ring twice", ts=T0 + 300),
+           _snapshot(_el(30, "label", {}, [_text(31, "Card number"), _el(32, "input", dict(attrs))]), ts=T0 + 400),
+           _input(32, "4111", ts=T0 + 500)]
+    _run(evs)
+    assert [evs[i]["data"]["text"] for i in (1, 3, 5)] == ["****", "ring twice", "****"]
+
+
+def test_a_field_with_an_unhashable_attribute_still_gets_its_rule():
+    evs = [_snapshot(_el(40, "input", {"name": "cvc", "data-x": [1, 2], "type": "text"})), _input(40, "123")]
+    _run(evs)
+    assert evs[1]["data"]["text"] == "***"
+
+
+def test_digit_runs_are_ascii_digits():
+    # Luhn reads ASCII digits; a run in another script's digits is no card number to it, and an
+    # ASCII card number next to such digits is still found
+    fullwidth = "４２４２ ４２４２ ４２４２ ４２４２"
+    evs = [_snapshot(_el(50, "p", {}, [_text(51, f"{fullwidth} / {CARD}")]))]
+    _run(evs)
+    p = evs[0]["data"]["node"]["childNodes"][0]["childNodes"][0]["childNodes"][0]
+    assert p["childNodes"][0]["textContent"] == f"{fullwidth} / {MASKED_CARD}"
+
+
+def test_elements_whose_attributes_are_no_object_keep_their_children_scanned():
+    # the hot loop tests the attribute keys before the type: a number raises into the checked
+    # path, a list or string of key names is no object to scan; the children are read either way
+    for bad in (5, ["title", "value"], "value", 2.5, True):
+        evs = [_snapshot({"type": 2, "id": 60, "tagName": "div", "attributes": bad,
+                          "childNodes": [_text(61, f"Card {CARD}")]})]
+        _run(evs)
+        div = evs[0]["data"]["node"]["childNodes"][0]["childNodes"][0]["childNodes"][0]
+        assert div["attributes"] == bad
+        assert div["childNodes"][0]["textContent"] == f"Card {MASKED_CARD}", bad

@@ -74,7 +74,9 @@ class DomMap:
                             tag = node["tagName"]
                             if tag not in mapped_tags:
                                 attrs = node["attributes"]
-                                if attrs and type(attrs) is dict and not scan_keys.isdisjoint(attrs):
+                                # (the type test last: attributes that are no object make isdisjoint
+                                # raise, on a number, or find no key, in a string or list)
+                                if attrs and not scan_keys.isdisjoint(attrs) and type(attrs) is dict:
                                     self._scan_attrs(attrs)
                                 ckids = node["childNodes"]
                                 if ckids:
