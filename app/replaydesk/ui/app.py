@@ -35,12 +35,13 @@ def process_age_ms() -> float | None:
 
 #: The one line of system packages a minimal Debian/Ubuntu needs for the window
 #: (the same line is in the README). Found with ``ldd``/``readelf -d`` on the Qt
-#: libraries and plugins the window loads, and ``QT_DEBUG_PLUGINS=1``.
+#: libraries and plugins the window loads, and ``QT_DEBUG_PLUGINS=1``; plus ``gcc``, which builds
+#: the one C module at install (formats/redact/_walk.c; without it the install falls back to Python).
 APT_PACKAGES = (
     "libasound2 libdbus-1-3 libegl1 libfontconfig1 libgbm1 libgl1 libgl1-mesa-dri libglib2.0-0 libgssapi-krb5-2 libnss3 "
     "libx11-xcb1 libxcb-cursor0 libxcb-dri3-0 libxcb-glx0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 "
     "libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-xfixes0 libxcb-xkb1 "
-    "libxcomposite1 libxdamage1 libxkbcommon-x11-0 libxkbfile1 libxrandr2 libxtst6 fonts-liberation"
+    "libxcomposite1 libxdamage1 libxkbcommon-x11-0 libxkbfile1 libxrandr2 libxtst6 fonts-liberation gcc"
 )
 APT_LINE = f"sudo apt-get install -y {APT_PACKAGES}"
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import orjson
 
+from . import dom
 from .dom import DomMap, Field
 from .policy import DEFAULT_POLICY, RedactionPolicy
 from .rules import ATTR_KEYS, HINT_ATTRS, MAPPED_TAGS, RUN, SCAN_ATTR_SET, key
@@ -86,7 +87,18 @@ class Redactor(DomMap, TextRules):
         attributes, disjoint = self._attributes, ATTR_KEYS.isdisjoint
         fields, masked, labels, owner = self._fields, self._masked, self._labels, self._text_owner
         mapped_tags, scan_keys, run = MAPPED_TAGS, SCAN_ATTR_SET, RUN.search
-        for e in events:
+        # The C walk (dom.py) passes over the events this loop would let through unchanged
+        # and stops at the next one to look at; without it, every event comes here.
+        skip, sels, attr_keys = dom.skip_events(), bool(self._selectors), ATTR_KEYS
+        i, n = 0, len(events)
+        while True:
+            if skip is not None:
+                i = skip(events, i, labels, owner, masked, fields, self._short, sels, attr_keys, scan_keys,
+                         mapped_tags)
+            if i >= n:
+                break
+            e = events[i]
+            i += 1
             t = e["type"]
             if t == 3:
                 d = e["data"]
