@@ -1,4 +1,4 @@
-"""Build the one C extension: the redactor's snapshot walk (app/replaydesk/formats/redact/_walk.c).
+"""Build the one C extension: the redactor's walks (app/replaydesk/formats/redact/_walk.c).
 
 Everything else is in pyproject.toml. The extension is optional: without a C compiler the
 install goes on and the redactor walks in Python (same results, slower import; see

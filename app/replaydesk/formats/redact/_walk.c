@@ -1,6 +1,7 @@
 /*
- * The redactor's snapshot walk over plain nodes, in C (issue 14: redaction must add under
- * 10% to ingest; the same walk in Python is bound by the interpreter's per-node cost).
+ * The redactor's walks in C (issue 14: redaction must add under 10% to ingest; the same walks
+ * in Python are bound by the interpreter's per-node cost): drain, over a snapshot's plain
+ * nodes, and skip, over the incremental events (below).
  *
  * drain(plain_kids, short, scan_keys, mapped_tags, texts, attrs, checked) empties the list
  * plain_kids (lists of serialized rrweb nodes, taken last first, each in order, as
