@@ -10,7 +10,10 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import numpy as np
 import pytest
+
+from tests.tools import require_tool
 
 REPO = Path(__file__).resolve().parents[2]
 PKG = REPO / "packaging"
@@ -39,9 +42,7 @@ def test_desktop_entry_opens_archives():
 
 
 def test_metainfo_passes_appstreamcli():
-    tool = shutil.which("appstreamcli")
-    if tool is None:
-        pytest.skip("appstreamcli is not installed (apt-get install appstream)")
+    tool = require_tool("appstreamcli", "appstream")
     r = subprocess.run([tool, "validate", "--no-net", str(PKG / f"{APP_ID}.metainfo.xml")],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stdout + r.stderr
@@ -70,6 +71,24 @@ def test_mime_type_matches_archives_only(tmp_path, name, want):
     assert r.stdout.strip() == want, r.stderr
 
 
+# Qt's raster engine rounds antialiased edges by the CPU's SIMD path: the same SVG, Qt and
+# PySide6 gave a few edge pixels one level apart on CI's machine (stop 21). An edited SVG
+# moves pixels by far more than this.
+ICON_ROUNDING = 2
+
+
+def _largest_channel_difference(a, b) -> int:
+    from PySide6.QtGui import QImage
+
+    a = a.convertToFormat(QImage.Format.Format_ARGB32)
+    b = b.convertToFormat(QImage.Format.Format_ARGB32)
+    assert a.size() == b.size()
+    n = a.width() * a.height() * 4
+    pa = np.frombuffer(bytes(a.constBits())[:n], np.uint8).astype(np.int16)
+    pb = np.frombuffer(bytes(b.constBits())[:n], np.uint8).astype(np.int16)
+    return int(np.abs(pa - pb).max())
+
+
 def test_icon_sizes_are_rendered_from_the_svg(tmp_path, qapp):
     from PySide6.QtGui import QImage
 
@@ -83,7 +102,8 @@ def test_icon_sizes_are_rendered_from_the_svg(tmp_path, qapp):
         shipped = QImage(str(ICONS / "hicolor" / f"{n}x{n}" / "apps" / f"{APP_ID}.png"))
         assert (shipped.width(), shipped.height()) == (n, n)
         fresh = QImage(str(tmp_path / "hicolor" / f"{n}x{n}" / "apps" / f"{APP_ID}.png"))
-        assert shipped == fresh, f"{n}px PNG is stale: run packaging/make_icons.py"
+        worst = _largest_channel_difference(shipped, fresh)
+        assert worst <= ICON_ROUNDING, f"{n}px PNG is stale (a channel differs by {worst}): run packaging/make_icons.py"
     assert (ICONS / "hicolor" / "scalable" / "apps" / f"{APP_ID}.svg").read_bytes() == (ICONS / "replaydesk.svg").read_bytes()
 
 
