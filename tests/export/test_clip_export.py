@@ -24,7 +24,7 @@ from replaydesk.export.overlays import caption_height, progress_height
 from replaydesk.export.spec import ClipSpec
 from replaydesk.ui.render import render_session_png
 from replaydesk.work import Cancelled
-from tests.tools import require_tool
+from tests.checkers import require_tool
 
 SID = "ses_46d365862838"
 MOMENT = 22528

@@ -2,14 +2,14 @@
 and what each one states about itself, for tests/formats/test_third_party.py and
 tests/ui/test_third_party_replay.py.
 
-They are not in this repository (fetched public data is not ours to commit): the tests
-read them from ``$REPLAYDESK_THIRD_PARTY``, else ``<repo>/../shared/third_party`` (beside
-the corpus), and skip with one line saying how to make them when neither exists.
-The data set names repository, commit, path and licence of every file in its
-``rrweb/SOURCES.json`` and README: the rrweb part is rrweb's ``packages/rrweb/test/events/*.ts``
-event arrays (MIT) written out as JSON, the PostHog file is copied as is. The converter is not
-kept here either: it runs the fetched TypeScript modules, and code built from fetched sources
-stays out of the repository.
+They are in ``tests/data/third_party`` (184 KB, with their licences): the data set names
+repository, commit, path and licence of every file in its ``rrweb/SOURCES.json`` and README.
+The rrweb part is rrweb's ``packages/rrweb/test/events/*.ts`` event arrays (MIT) written out
+as JSON, the PostHog file is copied as is. Until 2026-12-05 they were kept beside the checkout
+(``../shared/third_party``), which CI never had: all of these tests skipped there. The
+converter is not kept: it runs the fetched TypeScript modules, and code built from fetched
+sources stays out of the repository. ``$REPLAYDESK_THIRD_PARTY`` points the tests at another
+copy of the data set (a newer rrweb, say).
 
 The expected facts are computed from the fixture file itself (its events, its Meta), not
 from what our importer says, so they are an independent oracle.
@@ -25,8 +25,9 @@ import orjson
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-HOW = ("put the data set (rrweb's test/events fixtures as JSON, PostHog's recording_snapshots.jsonl; "
-       "see this module's docstring) in ../shared/third_party or point REPLAYDESK_THIRD_PARTY at it")
+DATA = REPO / "tests" / "data" / "third_party"
+HOW = ("the data set (rrweb's test/events fixtures as JSON, PostHog's recording_snapshots.jsonl; "
+       "see this module's docstring) belongs in tests/data/third_party, or REPLAYDESK_THIRD_PARTY")
 
 #: rrweb fixtures (packages/rrweb/test/events/<name>.ts, MIT) converted to JSON arrays;
 #: ``<name>--<export>`` where one module exports several recordings
@@ -49,8 +50,10 @@ DROPPED = {"hover": (1, "timestamp 0 is not a time")}
 
 def third_party_dir() -> Path:
     env = os.environ.get("REPLAYDESK_THIRD_PARTY")
-    d = Path(env) if env else REPO.parent / "shared" / "third_party"
+    d = Path(env) if env else DATA
     if not d.is_dir():
+        if not env:  # the repository's own copy is missing: that is a broken checkout, not a choice
+            pytest.fail(f"third-party recordings not found at {d}: {HOW}", pytrace=False)
         pytest.skip(f"third-party recordings not found at {d}: {HOW}")
     return d
 
@@ -58,7 +61,7 @@ def third_party_dir() -> Path:
 def fixture_path(rel: str) -> Path:
     p = third_party_dir() / rel
     if not p.is_file():
-        pytest.skip(f"third-party recording {p} is missing: {HOW}")
+        pytest.fail(f"third-party recording {p} is missing: {HOW}", pytrace=False)
     return p
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.tools import require_tool
+from tests.checkers import require_tool
 
 REPO = Path(__file__).resolve().parents[2]
 PKG = REPO / "packaging"

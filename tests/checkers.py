@@ -1,4 +1,4 @@
-"""Command-line tools some tests check our output with (Debian's ffprobe, appstreamcli).
+"""Command-line checkers some tests read our output with (Debian's ffprobe, appstreamcli).
 
 They are not part of the README's one line of system packages: ReplayDesk itself never
 runs them. A test that needs one skips with the package to install; with
