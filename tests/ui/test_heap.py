@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from replaydesk.ui.heap import release_free_memory, settle_heap
+from replaydesk.ui.heap import collection_after, release_free_memory, settle_heap
 
 glibc = pytest.mark.skipif(not sys.platform.startswith("linux") or os.confstr("CS_GNU_LIBC_VERSION") is None,
                            reason="glibc's malloc_trim")
@@ -136,3 +136,33 @@ def test_idle_gl_code_leaves_the_resident_set_and_modified_pages_stay(tmp_path):
     assert reloc[0] == 0xFF and reloc[1:4096] == content[1:4096]
     for m in maps.values():
         m.close()
+
+
+def test_collection_after_pauses_the_collector_for_its_block_only():
+    """A seek's allocations must not trigger a collection before its frame is sent; after the
+    block the collector is on again (also when the block raises), and a nested pause (the
+    replay's own, SessionReplay.seek) does not switch it back on early."""
+    import gc
+
+    assert gc.isenabled()
+    before = gc.get_stats()[0]["collections"]
+    with collection_after():
+        assert not gc.isenabled()
+        junk = [[i] for i in range(50 * gc.get_threshold()[0])]  # far past generation 0's threshold
+        with collection_after():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+        assert gc.get_stats()[0]["collections"] == before
+    assert gc.isenabled()
+    del junk
+    with pytest.raises(ZeroDivisionError):
+        with collection_after():
+            1 / 0
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collection_after():  # someone else paused it: it stays paused after the block
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

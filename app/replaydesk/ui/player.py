@@ -38,7 +38,7 @@ from ..replay.snapshot_start import SEEK_MAX_EVENTS
 from ..state.playback import PlaybackState
 from ..store import Store, close_replay_connection, replay_connection
 from .bindings import bind_all
-from .heap import settle_heap
+from .heap import collection_after, settle_heap
 from .inspector import EventInspector
 from .replay import ReplayView
 from .session_loader import SessionLoader
@@ -457,6 +457,10 @@ class PlayerPane(QWidget):
         # mirror in place instead of restoring a checkpoint; before the first full
         # snapshot the replay gives the state right after it (the first page).
         # Without checkpoints the scan waits meanwhile (it would halve the seek's speed)
+        with collection_after():  # the collection the seek's allocations trigger runs once the frame is sent
+            self._seek_and_send(t, t_abs, indexing)
+
+    def _seek_and_send(self, t: float, t_abs: int, indexing: bool) -> None:
         with self.loader.gate.paused() if indexing else nullcontext():
             mirror = self._mirror = self._replay.seek(t_abs, current=self._mirror)
             frame = frame_from_mirror(mirror, t_abs, self._replay.pointer_at(mirror, t_abs))
