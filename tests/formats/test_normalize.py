@@ -81,6 +81,29 @@ def test_unusable_envelopes_are_dropped_with_a_reason(bad, why):
     assert line.startswith("dropped 1 malformed event(s) (first: event #2:") and why in line
 
 
+def test_timestamp_zero_is_a_moment_only_in_a_session_whose_clock_starts_there():
+    """A clock from the page's start (rrweb's own fixtures) has a 0; an epoch clock's 0 is a
+    placeholder that would stretch the session over 55 years."""
+    from replaydesk.formats.normalize import zero_is_time
+
+    small = [ev(0, type_=4, href="x", width=1, height=1), ev(0), ev(40)]
+    assert timestamps_in(small) == [0, 0, 40] and zero_is_time(timestamps_in(small)) is True
+    out, norm = run([dict(e) for e in small], Normalizer(seconds=False, zero_is_time=True))
+    assert [e["timestamp"] for e in out] == [0, 0, 40] and norm.dropped == 0
+    epoch = [ev(0), ev(T), ev(T + 5)]
+    assert zero_is_time(timestamps_in(epoch)) is False
+    assert zero_is_time([40, 80]) is False  # no 0: nothing to decide
+    # an epoch clock in seconds, or one in ms set near 1970, with a stray 0: still a placeholder,
+    # and it does not sway the unit
+    secs = [0] + [1_750_000_000 + k * 0.25 for k in range(40)]
+    assert zero_is_time(secs) is False and seconds_unit(secs) is True
+    assert zero_is_time([0] + [1_900_000_000 + k * 40 for k in range(40)]) is False
+    out, norm = run([dict(e) for e in epoch])
+    assert [e["timestamp"] for e in out] == [T, T + 5] and "timestamp 0 is not a time" in norm.problem_line()
+    out, norm = run([ev(-1), ev(0), ev(40)], Normalizer(seconds=False, zero_is_time=True))
+    assert [e["timestamp"] for e in out] == [0, 40] and norm.dropped == 1  # a negative one never is
+
+
 def test_first_problem_is_kept_and_all_are_counted_across_batches():
     norm = Normalizer()
     run([ev(), {"type": 3}], norm)

@@ -74,10 +74,10 @@ def test_posthog_blob_lines_import_one_session_per_window(tmp_path):
     db.conn.close()
 
 
-@pytest.mark.xfail(strict=True, reason="normalize.py drops every event at timestamp 0 as 'not a time' (a tested "
-                   "rule); rrweb's hover.ts starts its clock at 0, so its Meta (href, 1600x900 viewport) is lost "
-                   "and the frame falls back to 1024x768, where rrweb's replayer uses 1600x900")
 def test_a_meta_at_timestamp_zero_keeps_its_viewport(tmp_path):
+    """rrweb's hover.ts starts its clock at 0: its Meta (href, 1600x900) is at timestamp 0. It
+    used to be dropped as "not a time", and the frame fell back to 1024x768 where rrweb's
+    replayer uses 1600x900."""
     db = open_store(tmp_path / "store.db")
     (sid,) = import_paths(db, [rrweb_path("hover")]).added
     row = _row(db, sid)

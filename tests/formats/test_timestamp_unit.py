@@ -69,3 +69,21 @@ def test_real_seconds_with_sub_second_spread_are_converted(fresh_db, tmp_path):
     row, warnings = _import(fresh_db, tmp_path, "secs", _session(stamps))
     assert row["started_at"] == 1_700_000_000_125 and row["duration_ms"] == 4000
     assert any("converted to milliseconds" in w for w in warnings)
+
+
+def test_a_clock_from_zero_keeps_its_first_events(fresh_db, tmp_path):
+    """The Meta and the FullSnapshot at 0 are the session's start, kept (they were dropped, and
+    with them the only snapshot: the session could not be imported)."""
+    stamps = [0] + [k * 40 for k in range(1, 101)]
+    row, warnings = _import(fresh_db, tmp_path, "zero", _session(stamps))
+    assert row["started_at"] == 0 and row["duration_ms"] == 4000
+    assert row["event_count"] == 102 and not any("dropped" in w for w in warnings), warnings
+
+
+def test_an_epoch_session_drops_a_stray_zero(fresh_db, tmp_path):
+    stamps = [1_750_000_000_000 + k * 40 for k in range(101)]
+    evs = _session(stamps)
+    evs.insert(5, {**evs[5], "timestamp": 0})
+    row, warnings = _import(fresh_db, tmp_path, "stray", evs)
+    assert row["started_at"] == 1_750_000_000_000 and row["duration_ms"] == 4000
+    assert any("dropped 1 malformed event(s)" in w and "timestamp 0 is not a time" in w for w in warnings), warnings

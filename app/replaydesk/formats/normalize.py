@@ -41,7 +41,7 @@ def timestamps_in(items: list) -> list:
     for e in items:
         if type(e) is dict:
             ts = e.get("timestamp")
-            if (type(ts) is int or (type(ts) is float and ts == ts)) and 0 < ts < 1e16:
+            if (type(ts) is int or (type(ts) is float and ts == ts)) and 0 <= ts < 1e16:
                 out.append(ts)
     return out
 
@@ -60,6 +60,7 @@ def seconds_unit(stamps: list, now_s: float | None = None) -> bool:
       (more than 4 per unit on average over 20+ events, which in milliseconds would
       be thousands of events a second).
     """
+    stamps = [t for t in stamps if t > 0]  # a 0 is a placeholder or a clock's start, never a unit hint
     if not stamps:
         return False
     lo, hi = min(stamps), max(stamps)
@@ -71,6 +72,18 @@ def seconds_unit(stamps: list, now_s: float | None = None) -> bool:
     return len(stamps) >= 20 and (hi - lo) * 4 < len(stamps)
 
 
+#: a clock that counts from the page's start stays below this (a week, in ms); anything later
+#: is an epoch clock, in which a 0 is a placeholder
+_FROM_ZERO_MAX = 7 * 86_400_000
+
+
+def zero_is_time(stamps: list) -> bool:
+    """True when a 0 among a session's timestamps is its clock's start, not a placeholder:
+    the session has a 0 and every other timestamp is within a week of it. An epoch clock
+    (in seconds or milliseconds, even one set near 1970) with a stray 0 answers False."""
+    return bool(stamps) and min(stamps) == 0 and max(stamps) < _FROM_ZERO_MAX
+
+
 class Normalizer:
     """Stateful per-session cleaner; call :meth:`batch` for each parsed batch.
 
@@ -78,10 +91,16 @@ class Normalizer:
     one, so the importer can print a single line for the whole session.
     """
 
-    def __init__(self, limits: Limits = DEFAULT_LIMITS, seconds: bool | None = None):
+    def __init__(self, limits: Limits = DEFAULT_LIMITS, seconds: bool | None = None, zero_is_time: bool = False):
         self.limits = limits
         #: the session's unit; None = not decided yet (see :class:`UnitUndecided`)
         self.seconds: bool | None = seconds
+        #: timestamp 0 is a moment of this session, not a missing time: set when the whole
+        #: session was looked at and its clock starts near 0 (:func:`zero_is_time`), as in
+        #: recordings whose recorder clock counts from the page's start (rrweb's own test
+        #: fixtures). In an epoch-clocked session a 0 is a placeholder, and keeping it would
+        #: stretch the session over 55 years, so it is dropped there.
+        self.zero_is_time = zero_is_time
         #: the timestamps were small enough to be seconds but were kept as milliseconds
         self.small_ms = False
         self.dropped = 0
@@ -146,7 +165,7 @@ class Normalizer:
                 self._drop("missing or non-numeric 'timestamp'")
                 changed = True
                 continue
-            if ts <= 0:
+            if ts < 0 or (ts == 0 and not self.zero_is_time):
                 self._drop(f"timestamp {ts} is not a time")
                 changed = True
                 continue
@@ -191,7 +210,7 @@ class Normalizer:
             if s[:1] == "{":
                 try:
                     e = self._loads(s)
-                    if isinstance(e, dict) and e.get("timestamp"):
+                    if isinstance(e, dict) and e.get("timestamp") is not None:
                         return e
                 except orjson.JSONDecodeError:
                     pass

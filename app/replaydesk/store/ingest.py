@@ -34,7 +34,7 @@ from ..formats import deepjson
 from ..formats.deepjson import gc_paused
 from ..formats import DEFAULT_LIMITS, FormatError, Ignored, Limits, Normalizer, Rejected, decode, iter_sources
 from ..formats.decode import EventStream
-from ..formats.normalize import UnitUndecided, seconds_unit, timestamps_in
+from ..formats.normalize import UnitUndecided, seconds_unit, timestamps_in, zero_is_time
 from ..formats.redact import DEFAULT_POLICY, RedactionPolicy, Redactor
 from ..formats.sources import SessionSource
 from ..formats.useragent import parse_user_agent
@@ -400,9 +400,11 @@ def _write_events(conn, stream: EventStream, sid, namer, tick, cancel, limits, r
             raise Cancelled()
         stamps += timestamps_in(items)
     seconds = seconds_unit(stamps)
+    zero = zero_is_time(stamps)
     del stamps
     return _write_sorted(
-        conn, stream, sid, namer, tick, cancel, limits, raw_len, Normalizer(limits, seconds=seconds), redactor, observe
+        conn, stream, sid, namer, tick, cancel, limits, raw_len, Normalizer(limits, seconds=seconds, zero_is_time=zero),
+        redactor, observe,
     )
 
 
@@ -452,7 +454,7 @@ def _write_sorted(conn, stream: EventStream, sid, namer, tick, cancel, limits, r
     sid = writer.session_id
     if sid is not None:
         conn.execute("DELETE FROM event_chunks WHERE session_id = ?", (sid,))
-    norm = Normalizer(limits, seconds=norm.seconds)
+    norm = Normalizer(limits, seconds=norm.seconds, zero_is_time=norm.zero_is_time)
     redact = redactor.restart() if redactor is not None else redact
     events: list[dict] = []
     for items in stream.batches():
