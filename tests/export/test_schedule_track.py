@@ -57,3 +57,21 @@ def test_track_positions_follow_batched_samples_and_presses():
     assert [(p.x, p.y, p.kind) for p in tr.presses] == [(35, 45, "click")]
     assert tr.trail(t0 + 350, 300) == [(10, 20), (30, 40)]
     assert tr.href(t0 + 10) == "https://a.test/x" and tr.href(t0 + 950) == "https://a.test/y"
+
+
+def test_a_clip_over_a_stray_timestamp_s_gap_is_refused_not_listed():
+    """A session stretched by one timestamp 30 days on (accepted at import) made `clip` list and
+    render billions of frames: memory passed 6 GB before the first frame."""
+    from replaydesk.export.spec import MAX_FRAMES
+
+    month = 30 * 86_400_000
+    with pytest.raises(ClipError, match=r"would have 38,880,000 frames .*--skip-inactivity"):
+        ClipSpec("s", 0, month, fps=15).validate()
+    ok = ClipSpec("s", 0, MAX_FRAMES * 1000 // 15, fps=15).validate()
+    assert ok.frame_count == MAX_FRAMES
+    # skipping the gap leaves a short clip; a range that stays active past the cap is refused
+    sched = schedule(ClipSpec("s", 0, month, fps=15, skip_inactivity=True).validate(), [(10_000, month - 5_000)])
+    assert abs(len(sched.frames) - (150 + 75)) <= 2  # 10 s before the gap, 5 s after it, at 15 fps
+    assert len(sched.skipped) == 1 and sched.skipped[0][1] == month - 5_000
+    with pytest.raises(ClipError, match="would have"):
+        schedule(ClipSpec("s", 0, month, fps=15, skip_inactivity=True).validate(), [])

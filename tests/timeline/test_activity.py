@@ -190,3 +190,23 @@ def test_300k_events_stream_in_well_under_a_second(corpus):
     assert len(tl.markers_of("click")) == 22 * reps
     assert tl.activity.dtype == np.int32
     assert elapsed < 1.5, f"{elapsed:.2f} s"
+
+
+def test_a_stray_timestamp_years_away_keeps_the_histogram_bounded():
+    """One event 10^13 ms (317 years) on asked for 10^10 one-second bins: a MemoryError
+    traceback from `clip --skip-inactivity`, and the same in the window's timeline. A move
+    batch whose offsets reach that far looped over every bin."""
+    from replaydesk.analysis.activity import MAX_BINS
+
+    far = 10**13
+    events = [meta(0), click(1_000), move(3_000, -100, 0), click(far), move(5_000, 0, far)]
+    events.sort(key=lambda e: e["timestamp"])
+    start = time.perf_counter()
+    tl = build_timeline(events)
+    assert time.perf_counter() - start < 30
+    assert tl.activity.size == MAX_BINS and tl.t1 - tl.t0 == far
+    assert int(tl.activity.sum()) == 6  # every input is counted: the far ones in the last bin
+    assert tl.activity[1] == 1 and tl.activity[-1] == 2
+    assert max(m.t for m in tl.markers) == far  # markers keep their real times
+    gap = build_timeline([meta(0), click(1_000), click(far)])
+    assert gap.inactive_spans == ((1_000, far),) and gap.activity.size == MAX_BINS

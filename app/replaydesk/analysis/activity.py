@@ -60,11 +60,16 @@ _LOG, _INTERACTION, _RESIZE = map(int, (Source.LOG, Source.MOUSE_INTERACTION, So
 _TOUCH_START = int(MouseInteraction.TOUCH_START)
 INACTIVITY_MS = 10_000
 BIN_MS = 1_000
+#: the activity histogram covers at most this many bins (31 days): a session stretched by a stray
+#: timestamp far in the future (years, or 10^13 ms) would otherwise ask for gigabytes of bins;
+#: what lies beyond is counted in the last bin, and the markers and spans keep their real times
+MAX_BINS = 31 * 86_400
 #: a new Input/Scroll/Resize after this much quiet starts a new navigable "event"
 BURST_GAP_MS = 2_000
 #: navigable times closer than this to the previous one are the same moment (tap + click)
 MERGE_MS = 250
 MAX_MESSAGE = MAX_CONSOLE_TEXT
+_LAST = MAX_BINS - 1
 _CLICKISH = frozenset(map(int, CLICK_KINDS))
 
 
@@ -204,8 +209,8 @@ def _timeline_steps(session_id: str | None):
                     lo, hi = _pos_time(ts, positions[0]), _pos_time(ts, positions[-1])
                 if hi < lo:
                     lo, hi = hi, lo
-                i0 = (lo - t0) // BIN_MS if lo > t0 else 0
-                i1 = (hi - t0) // BIN_MS if hi > t0 else 0
+                i0 = min((lo - t0) // BIN_MS, _LAST) if lo > t0 else 0
+                i1 = min((hi - t0) // BIN_MS, _LAST) if hi > t0 else 0
                 if i1 >= len(counts):
                     counts.extend([0] * (i1 - len(counts) + grow))
                 if i0 == i1:  # a batch spans <= 500 ms: mostly inside one second
@@ -214,7 +219,7 @@ def _timeline_steps(session_id: str | None):
                     _split_batch(counts, positions, ts, t0, i0, i1)
                 start, end = lo, hi
             else:
-                i = (ts - t0) // BIN_MS
+                i = min((ts - t0) // BIN_MS, _LAST)
                 if i >= len(counts):
                     counts.extend([0] * (i - len(counts) + grow))
                 counts[i] += 1
@@ -276,7 +281,7 @@ def _timeline_steps(session_id: str | None):
             spans.insert(0, (0, first_act - t0))
         if t1 - last_act > INACTIVITY_MS:
             spans.append((last_act - t0, duration))
-    n_bins = duration // BIN_MS + 1
+    n_bins = min(duration // BIN_MS + 1, MAX_BINS)
     activity = np.zeros(n_bins, dtype=np.int32)
     used = min(n_bins, len(counts))
     activity[:used] = counts[:used]

@@ -8,6 +8,7 @@ and Cancel is a signal: SIGTERM stops the export between two frames and leaves n
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from pathlib import Path
@@ -131,6 +132,9 @@ def cmd_clip(args) -> int:
     stop = {"now": False}
 
     def on_signal(signum, frame) -> None:  # Cancel in the GUI's queue; Ctrl+C here
+        if stop["now"]:  # asked twice (work that never reaches a frame boundary): stop now
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
         stop["now"] = True
 
     old = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}

@@ -22,6 +22,9 @@ MAX_FPS = 60
 MAX_WIDTH = 3840
 #: how long (clip seconds) the "skipped 14 s" card stays after a jump
 CARD_SECONDS = 1.5
+#: a clip has at most this many frames (an hour at 60 fps, 6.7 hours at 15): a range over a
+#: recording's weeks-long gap (a stray timestamp) would otherwise list and render billions
+MAX_FRAMES = 360_000
 
 
 class ClipError(ValueError):
@@ -67,10 +70,16 @@ class ClipSpec:
             raise ClipError("--speed must be between 0.25 and 16")
         if self.start_ms < 0 or self.end_ms <= self.start_ms:
             raise ClipError(f"the clip range {self.start_ms}-{self.end_ms} ms is empty")
+        if not self.skip_inactivity and self.frame_count > MAX_FRAMES:
+            raise ClipError(self._too_long(self.frame_count))
         if self.blur_region is not None:
             if len(self.blur_region) != 4 or self.blur_region[2] <= 0 or self.blur_region[3] <= 0:
                 raise ClipError("--blur-region must be X,Y,W,H with a positive width and height")
         return self
+
+    def _too_long(self, frames: int) -> str:
+        return (f"the clip would have {frames:,} frames ({frames / int(self.fps) / 3600:,.1f} h of video; at most"
+                f" {MAX_FRAMES:,}): choose a shorter range, a higher --speed or a lower --fps, or --skip-inactivity")
 
     @property
     def step_ms(self) -> float:
@@ -121,6 +130,8 @@ def schedule(spec: ClipSpec, inactive_spans: Sequence[tuple[int, int]] = ()) -> 
             t = float(jump_to)
             if t >= spec.end_ms:
                 break
+        if len(frames) >= MAX_FRAMES:
+            raise ClipError(spec._too_long(len(frames) + math.ceil((spec.end_ms - t) / step)))
         frames.append(FrameTime(len(frames), round(t), card_ms if card_left > 0 else 0, min(1.0, (t - spec.start_ms) / span)))
         card_left -= 1
         t += step
