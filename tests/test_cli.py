@@ -321,3 +321,43 @@ def test_fields_reports_last_field_and_errors_and_refuses_bad_input(tmp_path, co
     assert (tmp_path / "taps.png").stat().st_size > 1000
     assert table.read_text().splitlines()[0].startswith("element,near_misses,taps,rate,")
     assert "near-misses in 5 taps" in r.stdout
+
+
+@pytest.mark.parametrize("argv, says", [
+    (["prune", "--older-than=inf"], "--older-than: not a finite number: 'inf'"),
+    (["prune", "--older-than=nan"], "--older-than: not a finite number: 'nan'"),
+    (["prune", "--older-than=1e300"], "--older-than: 1e300 is out of range"),
+    (["sessions", "--min-duration", "inf"], "--min-duration: not a finite number"),
+    (["sessions", "--max-duration", "1e300"], "--max-duration: 1e300 is out of range"),
+    (["sessions", "--min-clicks", "99999999999999999999999"], "--min-clicks: 99999999999999999999999 is out of range"),
+    (["sessions", "--limit", "-3"], "--limit: -3 is out of range"),
+    (["render", "ses_6ef7552cd34d", "--at", "1e9", "-o", "x.png"], "--at: not an integer: '1e9'"),
+    (["clip", "ses_6ef7552cd34d", "--to", "9" * 30, "-o", "x.gif"], "--to: " + "9" * 30 + " is out of range"),
+])
+def test_numbers_out_of_reach_are_usage_errors_not_tracebacks(tmp_path, capsys, argv, says):
+    """inf, nan, 1e300 and 10^22 parsed, then overflowed deep in a query (SQLite's integers are
+    64-bit): OverflowError / ValueError tracebacks. Nothing was deleted, but nothing was said."""
+    from replaydesk.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main([*argv, "--db", str(tmp_path / "s.db")])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert says in err and "Traceback" not in err
+
+
+def test_render_and_note_refuse_an_unusable_output_or_moment_in_one_line(tmp_path, corpus, capsys):
+    from replaydesk.cli import main
+
+    db = str(tmp_path / "s.db")
+    assert main(["import", str(corpus / "ses_6ef7552cd34d"), "--db", db, "--quiet"]) == 0
+    capsys.readouterr()
+    for out, says in ((tmp_path, "give a file name for the PNG"), ("", "give a file name for the PNG"),
+                      (tmp_path / "no" / "such" / "x.png", "no such folder")):
+        assert main(["render", "ses_6ef7552cd34d", "--at", "10", "-o", str(out), "--db", db]) == 2
+        err = capsys.readouterr().err
+        assert says in err and err.count("\n") == 1
+    assert not (tmp_path / "no").exists()  # the folders are not made behind the user's back
+    assert main(["note", "ses_6ef7552cd34d", "--at", "9" * 23, "hi", "--db", db]) == 2
+    assert "outside the session" in capsys.readouterr().err
+    assert main(["note", "ses_6ef7552cd34d", "--at", "100", "hi", "--db", db]) == 0

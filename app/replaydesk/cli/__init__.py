@@ -17,7 +17,7 @@ from .. import __version__
 from ..logsetup import setup_logging
 from ..store import StoreCorrupt
 from ..state.privacy import DEFAULT_PRIVACY_MODE, PRIVACY_MODES
-from . import commands
+from . import argtypes, commands
 from . import insights_commands
 from . import clip_commands
 from . import notes_commands
@@ -91,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--no-redaction", action="store_true", help="store values as recorded (no redaction at import)")
 
     sp = sub.add_parser("prune", help="delete sessions older than DAYS days (and compact the store)")
-    sp.add_argument("--older-than", type=float, required=True, metavar="DAYS")
+    sp.add_argument("--older-than", type=argtypes.DAYS, required=True, metavar="DAYS")
     db_arg(sp)
 
     sp = sub.add_parser("forget", help="erase every session of a user (id or e-mail), leaving none of their bytes")
@@ -102,21 +102,21 @@ def build_parser() -> argparse.ArgumentParser:
     db_arg(sp)
     sp.add_argument("--json", action="store_true", help="print one JSON array")
     sp.add_argument("--url", metavar="TEXT", help="visited a URL containing TEXT")
-    sp.add_argument("--min-duration", type=float, metavar="S", help="at least S seconds long")
-    sp.add_argument("--max-duration", type=float, metavar="S", help="at most S seconds long")
+    sp.add_argument("--min-duration", type=argtypes.SECONDS, metavar="S", help="at least S seconds long")
+    sp.add_argument("--max-duration", type=argtypes.SECONDS, metavar="S", help="at most S seconds long")
     sp.add_argument("--device", choices=["desktop", "tablet", "mobile", "bot", "unknown"])
     sp.add_argument("--since", metavar="DATE", help="started on or after DATE (YYYY-MM-DD or ISO time, UTC)")
     sp.add_argument("--until", metavar="DATE", help="started before the end of DATE")
     sp.add_argument("--user", metavar="TEXT", help="user id, e-mail or name contains TEXT")
     sp.add_argument("--has-errors", action="store_true", help="only sessions with console errors")
-    sp.add_argument("--min-clicks", type=int, metavar="N")
+    sp.add_argument("--min-clicks", type=argtypes.COUNT, metavar="N")
     sp.add_argument("--sort", default="started_at", help="column to sort by (default started_at)")
     sp.add_argument("--asc", action="store_true", help="ascending order")
-    sp.add_argument("--limit", type=int, metavar="N")
+    sp.add_argument("--limit", type=argtypes.COUNT, metavar="N")
 
     sp = sub.add_parser("render", help="render a session's viewport at a moment to a PNG (headless)")
     sp.add_argument("session_id", metavar="SESSION_ID")
-    sp.add_argument("--at", type=int, required=True, metavar="MS", help="milliseconds after the session start")
+    sp.add_argument("--at", type=argtypes.MS, required=True, metavar="MS", help="milliseconds after the session start")
     sp.add_argument("-o", "--output", required=True, metavar="FILE", help="PNG file to write")
     db_arg(sp)
     sp.add_argument("--web-assets", action="store_true", help="let the page load http(s) assets (off: nothing leaves this machine)")

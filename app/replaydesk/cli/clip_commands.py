@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from ..state.privacy import DEFAULT_PRIVACY_MODE, PRIVACY_MODES
-from . import commands
+from . import argtypes, commands
 
 FORMATS = ("mp4", "webm", "gif")
 #: a moment note exported alone (``--note`` of a note without an end): this much before and after
@@ -24,13 +24,13 @@ NOTE_PAD_BEFORE_MS, NOTE_PAD_AFTER_MS = 2000, 3000
 def add_parsers(sub, db_arg) -> None:
     sp = sub.add_parser("clip", help="export part of a session as a video (MP4, WebM or GIF) with notes burned in")
     sp.add_argument("session_id", metavar="SESSION_ID")
-    sp.add_argument("--from", dest="start", type=int, metavar="MS", help="clip start, ms after the session start (default 0)")
-    sp.add_argument("--to", dest="end", type=int, metavar="MS", help="clip end, ms after the session start (default: its end)")
+    sp.add_argument("--from", dest="start", type=argtypes.MS, metavar="MS", help="clip start, ms after the session start (default 0)")
+    sp.add_argument("--to", dest="end", type=argtypes.MS, metavar="MS", help="clip end, ms after the session start (default: its end)")
     sp.add_argument("--note", metavar="ID", help="the range of this note (and burn its caption in)")
-    sp.add_argument("--fps", type=int, default=15, metavar="N", help="frames per second (default 15)")
-    sp.add_argument("--width", type=int, metavar="PX", help="scale to this width (default: the recorded viewport)")
+    sp.add_argument("--fps", type=argtypes.COUNT, default=15, metavar="N", help="frames per second (default 15)")
+    sp.add_argument("--width", type=argtypes.COUNT, metavar="PX", help="scale to this width (default: the recorded viewport)")
     sp.add_argument("--format", choices=FORMATS, help="file format (default: from the output's extension, else mp4)")
-    sp.add_argument("--speed", type=float, default=1.0, metavar="X", help="playback speed: 1, 2 or 4 (default 1)")
+    sp.add_argument("--speed", type=argtypes.SECONDS, default=1.0, metavar="X", help="playback speed: 1, 2 or 4 (default 1)")
     sp.add_argument("--skip-inactivity", action="store_true", help="jump over inactive spans (a \"skipped N s\" card shows)")
     sp.add_argument("--notes", action="store_true", help="burn the session's notes in (caption bar and highlights)")
     sp.add_argument("--blur-inputs", action="store_true", help="blur every form field's content")

@@ -364,6 +364,11 @@ def cmd_render(args) -> int:
         raise UserError(f"no session {args.session_id!r} in the store")
     if not 0 <= args.at <= info["duration_ms"]:
         raise UserError(f"--at {args.at} is outside the session (0 to {info['duration_ms']} ms)")
+    out = Path(args.output).expanduser()
+    if not str(args.output) or out.is_dir():
+        raise UserError(f"cannot write {str(args.output)!r}: give a file name for the PNG")
+    if not out.parent.is_dir():
+        raise UserError(f"cannot write {out}: no such folder {out.parent}")
     from ..ui.qtenv import prepare_qt_environment
 
     prepare_qt_environment(offscreen=True)
@@ -379,8 +384,8 @@ def cmd_render(args) -> int:
     try:
         out = render_session_png(db, args.session_id, args.at, args.output, allow_web_assets=args.web_assets,
                                  privacy=args.privacy)
-    except RenderError as exc:  # no page to show, or the renderer gave up: one line, no traceback
-        print(f"replaydesk: {exc}", file=sys.stderr)
+    except (RenderError, OSError) as exc:  # no page to show, the renderer gave up, or the file
+        print(f"replaydesk: {exc}", file=sys.stderr)  # cannot be written: one line, no traceback
         return 1
     from PySide6.QtGui import QImageReader
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import orjson
 
 from ..store.notes import TAGS, NotesFileError, add_note, export_notes, import_notes, list_notes, note_to_dict
-from ..store.queries import session_exists
+from ..store.queries import session_exists, session_info
 from . import commands
 
 
@@ -111,6 +111,9 @@ def cmd_notes(args) -> int:
 def cmd_note(args) -> int:
     start, end = parse_at(args.at)
     db = _session(args)
+    duration = session_info(db, args.session_id)["duration_ms"]
+    if end > duration:
+        raise commands.UserError(f"--at {args.at} is outside the session (0 to {duration} ms)")
     text = " ".join(args.text).strip()
     try:
         note = add_note(db, args.session_id, start, end, text, tag=args.tag)

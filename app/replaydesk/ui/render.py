@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QImage
 
 from ..replay.budgets import clamp_viewport
@@ -53,6 +54,16 @@ def render_session_png(db, session_id: str, at_ms: int, out_path: str | Path, *,
         img = render_replay_frame(renderer, replay, at_ms, pages=pages)
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    if not img.save(str(out), "PNG"):
-        raise OSError(f"cannot write {out}")
+    # encoded in memory, written by Python: a full disk or an unwritable path raises OSError
+    # (QImage.save to /dev/full reported success)
+    data = QByteArray()
+    buf = QBuffer(data)
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not img.save(buf, "PNG"):
+        raise OSError(f"cannot encode the frame as PNG for {out}")
+    buf.close()
+    try:
+        out.write_bytes(data.data())
+    except OSError as exc:
+        raise OSError(f"cannot write {out}: {exc.strerror or exc}") from None
     return out
