@@ -193,7 +193,8 @@ def _truncated_mid_check(db) -> None:
 
 
 def _utf8_check(db) -> None:
-    assert B.row(db, BAD)["event_count"] == 27
+    assert B.row(db, BAD)["event_count"] == 28  # the event is kept, its bad bytes shown as U+FFFD
+    assert B.stored(db, BAD)[10]["note"] == "caf\ufffd \ufffd"
 
 
 def _bad_fields_check(db) -> None:
@@ -228,7 +229,7 @@ CASES = {
     "truncated-gzip": Case(lambda: {"events.json.gz": gzip.compress(raw_small())[:-200]}, "rejected", r"truncated|corrupt", file="events.json.gz"),
     "corrupt-gzip": Case(lambda: {"events.json.gz": b"\x1f\x8b\x08\x00" + bytes(range(200))}, "rejected", r"corrupt", file="events.json.gz"),
     # encoding / not JSON
-    "invalid-utf8": Case(lambda: {"events.json": _inject_invalid_utf8()}, "warning", r"event #11\b.*UTF-8", _utf8_check),
+    "invalid-utf8": Case(lambda: {"events.json": _inject_invalid_utf8()}, "warning", r"repaired the text of 1 event.*not UTF-8", _utf8_check),
     "binary": Case(lambda: {"events.json": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8}, "rejected", r"not JSON.*binary"),
     "text": Case(lambda: {"events.json": b"Export failed: upstream timed out.\nPlease try again later.\n"}, "rejected", r"not JSON"),
     "empty-file": Case(lambda: {"events.json": b""}, "rejected", r"empty"),
@@ -296,7 +297,9 @@ def test_truncated_large_file_keeps_a_prefix(store, tmp_path):
     assert got == evs[:keep]
 
 
-def test_invalid_utf8_in_large_file_names_the_right_event(store, tmp_path):
+def test_invalid_utf8_in_large_file_is_repaired_in_its_event(store, tmp_path):
+    """A byte that is not UTF-8 used to drop its whole event (and a FullSnapshot with one lost
+    the session): the event is kept, the byte becomes U+FFFD, and the import says so once."""
     evs = B.big_events()
     k = len(evs) * 2 // 3
     while evs[k]["type"] != 3:
@@ -310,8 +313,40 @@ def test_invalid_utf8_in_large_file_names_the_right_event(store, tmp_path):
     for sid, name in GOOD.items():
         B.write(archive / sid / "events.json", B.corpus_raw(name))
     res = import_and_check_rest(store, [archive])
-    res.warned_once(rf"dropped 1 malformed event.*event #{k + 1}\b.*UTF-8", BAD)
-    assert B.stored(res.db, BAD) == evs[:k] + evs[k + 1 :]
+    res.warned_once(r"repaired the text of 1 event\(s\): lone UTF-16 surrogates or bytes that are not UTF-8", BAD)
+    assert B.stored(res.db, BAD) == evs[:k] + [{**evs[k], "bad": "\ufffd("}] + evs[k + 1 :]
+
+
+@pytest.mark.parametrize("bad, shown", [
+    (b"\\ud83d", "\ufffd"),  # JSON.stringify of a string cut inside an emoji: a lone high surrogate
+    (b"\\ude00", "\ufffd"),  # a lone low one
+    (b"\\ud83d\\ude00", "\U0001f600"),  # a whole pair is no problem (the fast path)
+    (b"\xff", "\ufffd"),  # a byte that is not UTF-8
+])
+def test_a_full_snapshot_with_one_broken_character_keeps_its_session(fresh_db, tmp_path, bad, shown):
+    """The session was rejected as "no FullSnapshot" (the snapshot had been dropped, and the
+    reason with it)."""
+    evs = B.events()
+    raw = orjson.dumps(evs)
+    snap = next(i for i, e in enumerate(evs) if e["type"] == 2)
+    pos = raw.index(b'"type":2')
+    raw = raw[:pos] + b'"note":"a' + bad + b'b",' + raw[pos:]
+    path = B.write(tmp_path / "broken.json", raw)
+    store = fresh_db
+    report = import_paths(store, [path])
+    assert not report.rejected and len(report.added) == 1
+    (sid,) = report.added
+    assert B.stored(store, sid)[snap]["note"] == f"a{shown}b"
+    repaired = [w for _, w in report.warnings if "repaired the text" in w]
+    assert len(repaired) == (0 if shown == "\U0001f600" else 1), report.warnings
+
+
+def test_a_session_whose_snapshot_was_cut_says_why_it_has_none(fresh_db, tmp_path):
+    raw = orjson.dumps(B.events())
+    path = B.write(tmp_path / "cut.json", raw[: raw.index(b'"type":2') + 40])
+    report = import_paths(fresh_db, [path])
+    ((_, why),) = report.rejected
+    assert why.startswith("no FullSnapshot (type 2) event") and "truncated JSON" in why
 
 
 def test_timestamps_in_seconds_warn_once(store, tmp_path):

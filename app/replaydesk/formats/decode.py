@@ -160,6 +160,31 @@ _CUT = re.compile(rb'"timestamp":\s*-?\d+(?:\.\d+)?\s*\}\s*(,)\s*\{"type":')
 #: took 15-30% more CPU (bench_ingest, BENCHMARKS.md "Redaction at import").
 _PIECE = 1 << 16
 
+#: a ``\uD800``-``\uDBFF`` escape not followed by a low one, and a ``\uDC00``-``\uDFFF`` escape
+#: not preceded by a high one: what a browser's ``JSON.stringify`` writes for a string cut in the
+#: middle of an emoji, and what orjson refuses (it has no str for them)
+_LONE_HIGH = re.compile(rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})")
+_LONE_LOW = re.compile(rb"(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+REPAIRED_TEXT = ("repaired the text of {n} event(s): lone UTF-16 surrogates or bytes that are not UTF-8"
+                 " became \N{REPLACEMENT CHARACTER}")
+
+
+def parse_repairing(raw) -> tuple[object, bool, bool]:
+    """``(value, deep, repaired)`` of one element. Why: one broken character (a lone surrogate
+    escape, a byte that is not UTF-8) made orjson refuse the whole element, and when that was the
+    FullSnapshot the session was lost as "no FullSnapshot". Only text problems get the second
+    try (each bad character becomes U+FFFD, as a browser shows it); anything else still raises."""
+    try:
+        value, deep = parse(raw)
+        return value, deep, False
+    except orjson.JSONDecodeError as exc:
+        msg = str(exc).lower()
+        if "surrogate" not in msg and "utf-8" not in msg:
+            raise
+        fixed = _LONE_LOW.sub(rb"\\ufffd", _LONE_HIGH.sub(rb"\\ufffd", bytes(raw)))
+        value, deep = parse(fixed.decode("utf-8", "replace").encode("utf-8"))
+        return value, deep, True
+
 
 def _array_stream(buf: bytes, label: str) -> EventStream:
     """An rrweb event array, parsed about 64 KB at a time (see :data:`_PIECE`).
@@ -217,6 +242,7 @@ def _scanned(buf: bytes, stream: EventStream, start: int):
         stream.warnings.append("extra data after the event array was ignored")
     mv = memoryview(buf)
     starts, ends = scan.starts, scan.ends
+    repaired = 0
     for i, j in group_spans(scan):
         try:
             items, stream.deep = parse(b"[" + mv[starts[i] : ends[j - 1]] + b"]")
@@ -225,12 +251,15 @@ def _scanned(buf: bytes, stream: EventStream, start: int):
             stream.deep = False
             for k in range(i, j):
                 try:
-                    item, deep = parse(mv[starts[k] : ends[k]])
+                    item, deep, fixed = parse_repairing(mv[starts[k] : ends[k]])
                     items.append(item)
                     stream.deep = stream.deep or deep
+                    repaired += fixed
                 except orjson.JSONDecodeError as exc:
                     items.append(_Bad(f"event #{k + 1}: {describe_json_error(exc)}"))
         yield items
+    if repaired:
+        stream.warnings.append(REPAIRED_TEXT.format(n=repaired))
     if not scan.complete:
         if len(scan) == 0 and start == buf.index(b"[") + 1:
             raise FormatError("truncated JSON: the data ends before an event is complete")
@@ -346,10 +375,12 @@ def _lines(buf: bytes, label: str) -> list[EventStream]:
     windows: dict[str, list] = {}
     bad: list[str] = []
     any_deep = False
+    repaired = 0
     for n, ln in zip(numbers, lines):
         try:
-            v, deep = parse(ln)
+            v, deep, fixed = parse_repairing(ln)
             any_deep = any_deep or deep
+            repaired += fixed
         except orjson.JSONDecodeError as exc:
             bad.append(f"line {n}: {describe_json_error(exc)}")
             continue
@@ -369,6 +400,8 @@ def _lines(buf: bytes, label: str) -> list[EventStream]:
         st.deep = any_deep
     if bad:
         streams[0].warnings.append(f"skipped {len(bad)} unreadable line(s) (first: {bad[0]})")
+    if repaired:
+        streams[0].warnings.append(REPAIRED_TEXT.format(n=repaired))
 
     return streams
 
@@ -383,6 +416,7 @@ def _event_lines(lines: list[bytes], label: str, numbers: list[int] | None = Non
     def gen():
         bad = 0
         first_bad = None
+        repaired = 0
         for i in range(0, len(lines), 2000):
             part = lines[i : i + 2000]
             try:
@@ -395,9 +429,10 @@ def _event_lines(lines: list[bytes], label: str, numbers: list[int] | None = Non
             stream.deep = False
             for k, ln in enumerate(part, start=i):
                 try:
-                    item, deep = parse(ln)
+                    item, deep, fixed = parse_repairing(ln)
                     items.append(item)
                     stream.deep = stream.deep or deep
+                    repaired += fixed
                 except orjson.JSONDecodeError as exc:
                     bad += 1
                     n = numbers[k] if numbers else k + 1
@@ -405,6 +440,8 @@ def _event_lines(lines: list[bytes], label: str, numbers: list[int] | None = Non
             yield items
         if bad:
             stream.warnings.append(f"skipped {bad} unreadable line(s) (first: {first_bad})")
+        if repaired:
+            stream.warnings.append(REPAIRED_TEXT.format(n=repaired))
 
     stream._gen = gen
     return stream

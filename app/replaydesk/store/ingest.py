@@ -318,8 +318,10 @@ def _store_stream(db, stream, rid, meta, src, chash, tick, cancel, limits, raw_l
             )
         if summary.event_count == 0:
             raise FormatError("no usable events" + (f" ({norm.problem_line()})" if norm.dropped else ""))
-        if summary.full_snapshots == 0:
-            raise FormatError("no FullSnapshot (type 2) event: the session cannot be replayed")
+        if summary.full_snapshots == 0:  # say why when it was dropped (a cut file, a bad snapshot)
+            why = norm.problem_line() if norm.dropped else next(
+                (w for w in stream.warnings if w.startswith("truncated")), None)
+            raise FormatError("no FullSnapshot (type 2) event: the session cannot be replayed" + (f"; {why}" if why else ""))
         warnings = list(dict.fromkeys(stream.warnings))
         if norm.dropped:
             warnings.append(norm.problem_line())
