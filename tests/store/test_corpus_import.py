@@ -124,6 +124,8 @@ def test_idle_gap_is_not_active_time(seeded_db):
         (SessionFilter(min_clicks=20), {"ses_49340e341bb8", "ses_ac59c861b05d", "ses_f69ef2c8dc31"}),
         (SessionFilter(url="cart", device="mobile"), {"ses_894a31ac3a8c"}),
         (SessionFilter(url="50%_off"), set()),
+        (SessionFilter(url="x" * 60_000), set()),  # over SQLite's LIKE limit: was a traceback
+        (SessionFilter(user="%" * 60_000), set()),
     ],
 )
 def test_filters(seeded_db, flt, expected):

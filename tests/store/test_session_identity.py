@@ -79,3 +79,19 @@ def test_same_file_name_different_recordings_do_not_collide(fresh_db, tmp_path):
 def test_sentry_style_events_object_carries_its_id(fresh_db, tmp_path):
     body = orjson.dumps({"replay_id": "9f3c-replay", "events": _recording(4)})
     assert import_paths(fresh_db, [B.write(tmp_path / "attachment.json", body)]).added == ["9f3c-replay"]
+
+
+def test_an_id_of_60000_characters_and_ids_that_differ_in_case_only(fresh_db, tmp_path):
+    """A meta.json id over 50,000 bytes was an "internal error: OperationalError: LIKE or GLOB
+    pattern too complex"; the siblings' LIKE also took "SES-1~2" for a sibling of "ses-1"."""
+    long_id = "L" * 60_000
+    evs = _recording(4)
+    a = B.session_folder(tmp_path / "a", "x", orjson.dumps(evs), meta_obj={"id": long_id})
+    b = B.session_folder(tmp_path / "b", "x", orjson.dumps(evs[:-1]), meta_obj={"id": long_id})
+    assert import_paths(fresh_db, [a]).added == [long_id]
+    report = import_paths(fresh_db, [b])
+    assert report.added == [long_id + "~2"] and not report.rejected
+    upper = B.session_folder(tmp_path / "c", "x", orjson.dumps(_recording(5)), meta_obj={"id": "SES-1~2"})
+    lower = B.session_folder(tmp_path / "d", "x", orjson.dumps(_recording(6)), meta_obj={"id": "ses-1"})
+    assert import_paths(fresh_db, [upper]).added == ["SES-1~2"]
+    assert import_paths(fresh_db, [lower]).added == ["ses-1"]  # not "ses-1~3": ids are case-sensitive

@@ -221,11 +221,12 @@ def _snapshot_id(first_ts: int, snapshot: dict) -> str:
 def _place(conn, rid: str, src: SessionSource) -> tuple[str, bool]:
     """``(id to store under, replaces?)``: the stored session with id ``rid`` (or a
     ``rid~N`` sibling) is replaced only when it came from the same origin."""
-    esc = rid.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    # the siblings by range, not LIKE: SQLite refuses LIKE patterns over 50,000 bytes, and an id
+    # from a hostile meta.json can be that long ("~" is 0x7E, so "rid~..." sorts below "rid\x7f")
     rows = conn.execute(
         "SELECT s.id, d.source FROM sessions s LEFT JOIN session_details d ON d.id = s.id"
-        " WHERE s.id = ? OR s.id LIKE ? ESCAPE '\\'",
-        (rid, esc + "~%"),
+        " WHERE s.id = ? OR (s.id >= ? AND s.id < ?)",
+        (rid, rid + "~", rid + "\x7f"),
     ).fetchall()
     origins = {src.origin or src.label, src.label}
     for sid, source in rows:

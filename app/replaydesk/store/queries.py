@@ -110,17 +110,15 @@ class SessionFilter:
         if self.url:
             where.append(
                 "+s.rowid IN (SELECT su.session_rowid FROM urls u JOIN session_urls su ON su.url_id = u.id"
-                " WHERE u.url LIKE ? ESCAPE '\\')"
+                " WHERE instr(lower(u.url), lower(?)) > 0)"
             )
-            args.append(f"%{_like_escape(self.url)}%")
+            args.append(self.url)
         if self.user:
-            where.append("+s.rowid IN (SELECT rowid FROM session_search WHERE people LIKE ? ESCAPE '\\')")
-            args.append(f"%{_like_escape(self.user)}%")
+            # instr, not LIKE: the same ASCII-caseless "contains", with no pattern to escape and no
+            # limit (SQLite refuses LIKE patterns over 50,000 bytes: a pasted blob was a traceback)
+            where.append("+s.rowid IN (SELECT rowid FROM session_search WHERE instr(lower(people), lower(?)) > 0)")
+            args.append(self.user)
         return (" AND ".join(where) or "1"), args
-
-
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _order(sort: str, descending: bool) -> str:
