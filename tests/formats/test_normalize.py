@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 import zlib
 
 import orjson
@@ -161,3 +162,21 @@ def test_undecodable_cv_payload_drops_only_that_event(broken):
     out, norm = run([ev(T - 1), broken, ev(T + 1)])
     assert out == [ev(T - 1), ev(T + 1)]
     assert norm.dropped == 1 and "event #2" in norm.problem_line()
+
+
+def test_packed_events_share_one_bomb_budget_per_session():
+    """Each packed field alone may expand to 64 MB (the bomb rule's floor): 60 tiny ones of
+    repeated bytes in a 22 MB file took 7.5 GB. Together they now get the zip member's rule:
+    past 64 MB, at most 200x what they were packed in."""
+    one = zlib.compress(orjson.dumps({**ev(T), "type": 5, "data": {"tag": "x", "payload": "A" * (8 << 20)}}), 9)
+    assert len(one) < 20_000  # 8 MB from a few KB: far over 200x
+    packed = one.decode("latin-1")
+    out, norm = run([packed] * 30 + [ev(T + 1)])
+    kept = [e for e in out if e["type"] == 5]
+    assert len(kept) == 7  # 7 x 8 MB (and a bit) fit in 64 MB; the 8th would not
+    assert out[-1] == ev(T + 1)  # plain events after them are untouched
+    assert norm.dropped == 23 and "compression bomb" in norm.problem_line()
+    # honest packing (a realistic ratio) is not limited by the budget
+    honest = zlib.compress(orjson.dumps(ev(T + 2, type_=5, tag="y", payload=os.urandom(1 << 19).hex())), 6)
+    out, norm = run([honest.decode("latin-1")] * 100)  # 100 MB: past the 64 MB floor
+    assert len(out) == 100 and norm.dropped == 0

@@ -14,7 +14,7 @@ import time
 
 import orjson
 
-from .compression import unpack_latin1
+from .compression import BOMB_FLOOR, unpack_latin1
 from .deepjson import parse
 from .depth import Clipped, clip_event
 from .errors import FormatError
@@ -109,6 +109,10 @@ class Normalizer:
         #: DOM nested beyond MAX_DEPTH that was cut (see :mod:`.depth`)
         self.clipped = Clipped()
         self._deep = False
+        #: latin-1 characters of packed fields read, and the bytes they expanded to (the session's
+        #: bomb budget: :meth:`_expand`)
+        self._packed_in = 0
+        self._packed_out = 0
 
     def _drop(self, why: str) -> None:
         self.dropped += 1
@@ -214,7 +218,7 @@ class Normalizer:
                         return e
                 except orjson.JSONDecodeError:
                     pass
-            raw = unpack_latin1(s, self.limits.max_session_bytes, self.limits.max_ratio)
+            raw = self._expand(s)
             e = self._loads(raw)
         except (FormatError, orjson.JSONDecodeError) as exc:
             self._drop(f"unreadable packed event ({exc})")
@@ -231,10 +235,9 @@ class Normalizer:
         """PostHog ``cv: "2024-10"``: gzip/zstd latin-1 strings inside events."""
         e.pop("cv", None)
         d = e.get("data")
-        lim = self.limits.max_session_bytes
         if isinstance(d, str):
             try:
-                e["data"] = self._loads(unpack_latin1(d, lim, self.limits.max_ratio))
+                e["data"] = self._loads(self._expand(d))
             except orjson.JSONDecodeError as exc:
                 raise FormatError(f"field 'data': {exc}") from None
             return
@@ -245,9 +248,25 @@ class Normalizer:
             v = d.get(f)
             if isinstance(v, str):
                 try:
-                    d[f] = self._loads(unpack_latin1(v, lim, self.limits.max_ratio))
+                    d[f] = self._loads(self._expand(v))
                 except orjson.JSONDecodeError as exc:
                     raise FormatError(f"field {f!r}: {exc}") from None
+
+    def _expand(self, s: str) -> bytes:
+        """A packed field's bytes, within the session's budget. Why a session budget: each field
+        alone may expand to 64 MB (the bomb rule's floor), so 60 tiny packed events of repeated
+        bytes in a 22 MB file took 7.5 GB. All of a session's packed fields together get the
+        rule a zip member gets: past 64 MB, at most ``max_ratio`` times what they were packed
+        in (real rrweb or PostHog compression stays far below 200x)."""
+        self._packed_in += len(s)
+        cap = min(self.limits.max_session_bytes, max(BOMB_FLOOR, int(self._packed_in * self.limits.max_ratio)))
+        left = cap - self._packed_out
+        if left <= 0:
+            raise FormatError(f"packed fields expand past {cap >> 20} MB, over {self.limits.max_ratio:g} times"
+                              " their size (a compression bomb)")
+        raw = unpack_latin1(s, left, self.limits.max_ratio)
+        self._packed_out += len(raw)
+        return raw
 
     def _loads(self, data):
         value, deep = parse(data)
