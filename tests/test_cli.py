@@ -361,3 +361,29 @@ def test_render_and_note_refuse_an_unusable_output_or_moment_in_one_line(tmp_pat
     assert main(["note", "ses_6ef7552cd34d", "--at", "9" * 23, "hi", "--db", db]) == 2
     assert "outside the session" in capsys.readouterr().err
     assert main(["note", "ses_6ef7552cd34d", "--at", "100", "hi", "--db", db]) == 0
+
+
+def test_recorded_text_cannot_drive_the_terminal(tmp_path, corpus, capsys):
+    """A session id and a console message with ESC sequences (recolour, window title), a
+    bell and a right-to-left override were printed raw by `sessions` and `info`."""
+    from replaydesk.cli import main
+    from replaydesk.cli.terminal import visible
+
+    evil = "evil\x1b]0;pwned\x07\x1b[31mRED\u202eabc\x9b2J"
+    events = orjson.loads((corpus / "ses_6ef7552cd34d" / "events.json").read_bytes())
+    events.append({"type": 3, "timestamp": events[-1]["timestamp"] + 1,
+                   "data": {"source": 11, "level": "error", "payload": [evil], "trace": []}})
+    folder = tmp_path / "esc"
+    folder.mkdir()
+    (folder / "events.json").write_bytes(orjson.dumps(events))
+    (folder / "meta.json").write_bytes(orjson.dumps({"sessionId": evil}))
+    db = str(tmp_path / "s.db")
+    assert main(["import", str(folder), "--db", db, "--quiet"]) == 0
+    for argv in (["sessions"], ["info", evil], ["sessions", "--json"]):
+        capsys.readouterr()
+        assert main([*argv, "--db", db]) == 0
+        out = capsys.readouterr().out
+        assert not any(c in out for c in "\x1b\x07\u202e\x9b"), argv
+        assert "\\u001b" in out, argv  # shown, as a visible escape
+    assert orjson.loads(out)[0]["id"] == evil  # and --json still parses to the recorded id
+    assert visible("tab\tnew\nline\r") == "tab\tnew\nline\r"

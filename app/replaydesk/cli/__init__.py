@@ -17,7 +17,7 @@ from .. import __version__
 from ..logsetup import setup_logging
 from ..store import StoreCorrupt
 from ..state.privacy import DEFAULT_PRIVACY_MODE, PRIVACY_MODES
-from . import argtypes, commands
+from . import argtypes, commands, terminal
 from . import insights_commands
 from . import clip_commands
 from . import notes_commands
@@ -172,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         cipher_commands.apply_passphrase(args)
-        return SUBCOMMANDS[args.command](args)
+        with terminal.safe_output():  # recorded text cannot drive the terminal
+            return SUBCOMMANDS[args.command](args)
     except KeyboardInterrupt:
         print("replaydesk: interrupted", file=sys.stderr)
         return 130
