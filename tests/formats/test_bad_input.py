@@ -628,3 +628,16 @@ def test_json_lines_warning_names_the_line_as_an_editor_shows_it(store, tmp_path
     res = import_and_check_rest(store, [archive])
     res.warned_once(r"skipped 1 unreadable line\(s\) \(first: line 9\b", BAD, "events.jsonl")
     assert B.stored(res.db, BAD) == evs[:6] + evs[7:]
+
+
+@pytest.mark.parametrize("head", [b"", b'[{"type":4'])
+def test_a_huge_file_of_zeros_is_called_binary_from_its_first_bytes(fresh_db, tmp_path, head):
+    """A 1.9 GB file of NULs was read whole (1.95 GB) before it was called binary data."""
+    path = tmp_path / "zeros.json"
+    with open(path, "wb") as f:
+        f.write(head)
+        f.truncate(1 << 30)  # sparse: a gigabyte of NULs without writing one
+    report, _, peak = _measure(lambda: import_paths(fresh_db, [path]))
+    ((label, why),) = report.rejected
+    assert label == str(path) and why == "not JSON: the file is binary data (not a recording archive)"
+    assert peak < 8 << 20

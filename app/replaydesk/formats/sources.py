@@ -24,7 +24,7 @@ from pathlib import Path
 
 import orjson
 
-from .compression import decompress
+from .compression import compression_of, decompress
 from .errors import FormatError
 from .limits import DEFAULT_LIMITS, Limits
 
@@ -114,10 +114,29 @@ def _read_file(path: Path, limits: Limits) -> Callable[[], bytes]:
         if size > limits.max_session_bytes:
             raise FormatError(f"file is {size >> 20} MB, over the {limits.max_session_bytes >> 20} MB session limit")
         with open(path, "rb") as f:
-            data = f.read()
+            head = f.read(_SNIFF)
+            if size > _SNIFF and _binary(head):  # said from its first bytes, not after reading 2 GB
+                raise FormatError("not JSON: the file is binary data (not a recording archive)")
+            data = head + f.read()
         return decompress(data, limits.max_session_bytes, "file", limits.max_ratio)
 
     return read
+
+
+_SNIFF = 1 << 16
+
+
+def _binary(head: bytes) -> bool:
+    """No recording starts like this: NUL bytes in the first 64 KB of a file that is neither
+    compressed nor UTF-16 (whose text holds NULs; with or without a byte order mark, the
+    decoder says what is wrong with it)."""
+    if compression_of(head[:4]) is not None or head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return False
+    if not head.count(0):
+        return False
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    utf16_text = (even == 0 or odd == 0) and max(even, odd) * 4 >= len(head)  # NULs in one parity only
+    return not utf16_text
 
 
 def _is_zip(path: Path) -> bool:
