@@ -30,8 +30,9 @@ from .events import EventRow, EventSummarizer
 #: bump when the timeline or the inspector summaries change for the same events
 #: (views-2: element text separated at block elements, replay/selectors.py;
 #: views-3: TouchMove ends inactivity like the store's active time, console text read by
-#: rrweb.console_message, one tap rule)
-VIEWS_VERSION = "views-3"
+#: rrweb.console_message, one tap rule; views-4: the activity histogram stops at 31 days of
+#: bins, activity.MAX_BINS: only sessions longer than that differ)
+VIEWS_VERSION = "views-4"
 KIND = "player-views"
 _FORMAT = 1
 
