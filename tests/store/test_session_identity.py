@@ -95,3 +95,14 @@ def test_an_id_of_60000_characters_and_ids_that_differ_in_case_only(fresh_db, tm
     lower = B.session_folder(tmp_path / "d", "x", orjson.dumps(_recording(6)), meta_obj={"id": "ses-1"})
     assert import_paths(fresh_db, [upper]).added == ["SES-1~2"]
     assert import_paths(fresh_db, [lower]).added == ["ses-1"]  # not "ses-1~3": ids are case-sensitive
+
+
+def test_an_id_with_control_characters_is_one_a_user_can_type(fresh_db, tmp_path):
+    """An id with a NUL byte imported, and then no command line could name it for `info` or
+    `render`; ESC and newlines made it unreadable in the list."""
+    evs = _recording(7)
+    folder = B.session_folder(tmp_path / "a", "x", orjson.dumps(evs), meta_obj={"id": " ses\x00one\x1b[31m\nx "})
+    assert import_paths(fresh_db, [folder]).added == ["ses_one_[31m_x"]
+    blank = B.session_folder(tmp_path / "b", "x", orjson.dumps(_recording(8)), meta_obj={"id": "\x00\x00"})
+    (sid,) = import_paths(fresh_db, [blank]).added
+    assert sid.startswith("rec-")  # nothing usable left: the content's id, as with no id at all

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -201,13 +202,25 @@ def _recorded_id(meta: dict | None, stream: EventStream) -> str | None:
     base = None
     for key in ("id", "session_id", "sessionId"):
         v = (meta or {}).get(key)
-        if isinstance(v, (str, int)) and not isinstance(v, bool) and str(v).strip():
-            base = str(v).strip()
+        if isinstance(v, (str, int)) and not isinstance(v, bool) and _usable_id(str(v)):
+            base = _usable_id(str(v))
             break
-    sid = stream.session_id
+    sid = _usable_id(stream.session_id) if stream.session_id else None
     if sid and sid.startswith("#w"):
         return f"{base}{sid}" if base else None
     return base or sid
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _usable_id(text: str) -> str:
+    """``text`` as an id a user can type and see: each control character (a NUL, an ESC, a
+    newline from a hostile meta.json) becomes ``_``; surrounding spaces go. An id with a NUL
+    imported, and then no command line could name it."""
+    if not _CONTROL.sub("", text).strip():
+        return ""  # nothing but control characters and spaces: no id
+    return _CONTROL.sub("_", text).strip()
 
 
 def _snapshot_id(first_ts: int, snapshot: dict) -> str:
