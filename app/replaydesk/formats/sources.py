@@ -117,7 +117,8 @@ def _read_file(path: Path, limits: Limits) -> Callable[[], bytes]:
             head = f.read(_SNIFF)
             if size > _SNIFF and _binary(head):  # said from its first bytes, not after reading 2 GB
                 raise FormatError("not JSON: the file is binary data (not a recording archive)")
-            data = head + f.read()
+            f.seek(0)
+            data = f.read()  # one read into one buffer (head + rest would copy a 2 GB file once more)
         return decompress(data, limits.max_session_bytes, "file", limits.max_ratio)
 
     return read
