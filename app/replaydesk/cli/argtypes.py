@@ -37,6 +37,8 @@ def number(kind: type, lo: float, hi: float) -> Callable[[str], float | int]:
 DAYS = number(float, 0, 365_000)
 #: seconds of session length (filters): up to ten years
 SECONDS = number(float, 0, 315_360_000)
+#: a factor (clip speed): finite and positive; the command checks its own range
+FACTOR = number(float, 0, 1_000_000)
 #: a count (clicks, rows)
 COUNT = number(int, 0, INT64_MAX)
 #: milliseconds within a session (checked against its length by the command)

@@ -30,7 +30,7 @@ def add_parsers(sub, db_arg) -> None:
     sp.add_argument("--fps", type=argtypes.COUNT, default=15, metavar="N", help="frames per second (default 15)")
     sp.add_argument("--width", type=argtypes.COUNT, metavar="PX", help="scale to this width (default: the recorded viewport)")
     sp.add_argument("--format", choices=FORMATS, help="file format (default: from the output's extension, else mp4)")
-    sp.add_argument("--speed", type=argtypes.SECONDS, default=1.0, metavar="X", help="playback speed: 1, 2 or 4 (default 1)")
+    sp.add_argument("--speed", type=argtypes.FACTOR, default=1.0, metavar="X", help="playback speed: 1, 2 or 4 (default 1)")
     sp.add_argument("--skip-inactivity", action="store_true", help="jump over inactive spans (a \"skipped N s\" card shows)")
     sp.add_argument("--notes", action="store_true", help="burn the session's notes in (caption bar and highlights)")
     sp.add_argument("--blur-inputs", action="store_true", help="blur every form field's content")

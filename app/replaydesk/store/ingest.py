@@ -202,8 +202,8 @@ def _recorded_id(meta: dict | None, stream: EventStream) -> str | None:
     base = None
     for key in ("id", "session_id", "sessionId"):
         v = (meta or {}).get(key)
-        if isinstance(v, (str, int)) and not isinstance(v, bool) and _usable_id(str(v)):
-            base = _usable_id(str(v))
+        if isinstance(v, (str, int)) and not isinstance(v, bool) and (usable := _usable_id(str(v))):
+            base = usable
             break
     sid = _usable_id(stream.session_id) if stream.session_id else None
     if sid and sid.startswith("#w"):
