@@ -5,7 +5,9 @@ gzip/zstd-compressed), a session folder (``events.json[l][.gz]`` + optional
 ``meta.json``), a folder of such folders or loose recording files, or a
 ``.zip`` of the same. Nothing is extracted to disk; zip members are read with
 hard caps so ``../`` names, absolute names and compression bombs are rejected
-with a message instead of being followed or expanded.
+with a message instead of being followed or expanded. A zip whose directory
+is lost (a truncated download) is read from its members' local headers
+(:mod:`ziprecover`), with a line saying so.
 
 Each :class:`SessionSource` reads its bytes only when asked, so the importer
 holds one session at a time.
@@ -18,12 +20,14 @@ import posixpath
 import re
 import zipfile
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
 
+from . import ziprecover
 from .compression import compression_of, decompress
 from .errors import FormatError
 from .limits import DEFAULT_LIMITS, Limits
@@ -246,96 +250,157 @@ def _unsafe(name: str) -> bool:
     return n.startswith("/") or bool(re.match(r"^[A-Za-z]:", n)) or ".." in n.split("/")
 
 
-def _zip_sources(path: Path, limits: Limits) -> Iterator[SessionSource | Rejected]:
+@dataclass(frozen=True)
+class _Entry:
+    """A zip member as the grouping sees it, listed by zipfile's directory or found by
+    :mod:`ziprecover` when the directory is lost: one grouping serves both."""
+
+    name: str
+    file_size: int
+    compress_size: int
+    read: Callable[[], bytes]
+
+
+def _corrupt(exc: Exception) -> str:
+    return f"corrupt zip archive ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'unreadable'})"
+
+
+def _zip_sources(path: Path, limits: Limits) -> Iterator[SessionSource | Rejected | Ignored]:
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError) as exc:
+    except zipfile.BadZipFile as exc:  # no directory (a truncated download?): walk the local headers
+        yield from _recovered_sources(path, limits, _corrupt(exc))
+        return
+    except (ValueError, EOFError, NotImplementedError) as exc:
         # ValueError covers a member name flagged UTF-8 that is not UTF-8
-        yield Rejected(str(path), f"corrupt zip archive ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'unreadable'})")
+        yield Rejected(str(path), _corrupt(exc))
         return
-    infos = [i for i in zf.infolist() if not i.is_dir()]
-    if len(infos) > limits.max_members:
-        yield Rejected(str(path), f"zip has {len(infos)} members, over the limit of {limits.max_members}")
+    entries = [_Entry(i.filename, i.file_size, i.compress_size, _member_reader(zf, i, limits))
+               for i in zf.infolist() if not i.is_dir()]
+    yield from _group_members(path, entries, limits)
+
+
+def _recovered_sources(path: Path, limits: Limits, failure: str) -> Iterator[SessionSource | Rejected | Ignored]:
+    found = ziprecover.scan(path, limits)
+    if found is None:  # not a zip that starts with a member: nothing to recover
+        yield Rejected(str(path), failure)
         return
-    if not infos:
+    if found.too_many:
+        yield Rejected(str(path), f"zip has more than {limits.max_members} members, over the limit of {limits.max_members}")
+        return
+    if not found.members:
+        why = f"{failure}; no member could be recovered from its local headers"
+        if found.damaged:
+            first = found.damaged[0]
+            more = f", and {len(found.damaged) - 1} more" if len(found.damaged) > 1 else ""
+            why += f" ({first.name}: {first.reason}{more})"
+        yield Rejected(str(path), why)
+        return
+    why = (f"the zip's directory is missing or damaged (truncated download?); "
+           f"{len(found.members)} member(s) recovered from their local headers")
+    if found.skipped:
+        why += f"; {found.skipped} byte(s) that are not readable zip data skipped"
+    if found.note:
+        why += f"; {found.note}"
+    yield Ignored(str(path), why)
+    for d in found.damaged:
+        yield Rejected(f"{path}:{d.name}", d.reason)
+    entries = [_Entry(m.name, m.file_size, m.compress_size, _recovered_reader(path, m, limits)) for m in found.members]
+    yield from _group_members(path, entries, limits)
+
+
+def _group_members(path: Path, entries: list[_Entry], limits: Limits) -> Iterator[SessionSource | Rejected | Ignored]:
+    """Session folders (events file + meta.json), loose recordings and what is passed
+    over, from the members of one zip; every member not read is reported."""
+    if len(entries) > limits.max_members:
+        yield Rejected(str(path), f"zip has {len(entries)} members, over the limit of {limits.max_members}")
+        return
+    if not entries:
         yield Rejected(str(path), "zip archive is empty")
         return
-    total_declared = sum(i.file_size for i in infos)
+    total_declared = sum(e.file_size for e in entries)
     if total_declared > limits.max_archive_bytes:
         yield Rejected(str(path), f"zip would unpack to {total_declared >> 20} MB, over the {limits.max_archive_bytes >> 20} MB limit")
         return
-    by_name = {}
-    for info in infos:
-        label = f"{path}:{info.filename}"
-        if _unsafe(info.filename):
-            yield Rejected(label, "unsafe member name (absolute or '..' path); skipped")
+    by_name: dict[str, _Entry] = {}
+    copies: Counter[str] = Counter()
+    for entry in entries:
+        if _unsafe(entry.name):
+            yield Rejected(f"{path}:{entry.name}", "unsafe member name (absolute or '..' path); skipped")
             continue
-        by_name[info.filename] = info
-    folders: dict[str, zipfile.ZipInfo] = {}
-    loose: list[zipfile.ZipInfo] = []
-    other: list[zipfile.ZipInfo] = []
+        by_name[entry.name] = entry  # the last of equal names wins, as when unzip extracts it
+        copies[entry.name] += 1
+    for name, k in copies.items():
+        if k > 1:
+            yield Ignored(f"{path}:{name}", f"the archive holds {k} members with this name; the last one was read")
+    folders: dict[str, _Entry] = {}
+    loose: list[_Entry] = []
+    other: list[_Entry] = []
     hidden: list[str] = []
-    for name, info in by_name.items():
+    for name, entry in by_name.items():
         d, base = posixpath.split(name)
         if base.startswith(".") or name.split("/")[0] == "__MACOSX":
             hidden.append(name)
         elif _EVENTS_RE.match(base):
             if d in folders:
-                first = min(folders[d], info, key=lambda i: posixpath.basename(i.filename))
-                extra = info if first is folders[d] else folders[d]
+                first = min(folders[d], entry, key=lambda e: posixpath.basename(e.name))
+                extra = entry if first is folders[d] else folders[d]
                 other.append(extra)
                 folders[d] = first
             else:
-                folders[d] = info
+                folders[d] = entry
         elif base != _META and _LOOSE_RE.search(base):
-            loose.append(info)
+            loose.append(entry)
         else:
-            other.append(info)
+            other.append(entry)
     origin = str(path.absolute())
     for d in sorted(folders):
-        info = folders[d]
+        entry = folders[d]
         meta = by_name.get(posixpath.join(d, _META) if d else _META)
         yield SessionSource(
-            f"{path}:{info.filename}",
+            f"{path}:{entry.name}",
             posixpath.basename(d) if d else strip_ext(path.name),
-            info.compress_size,
-            _member_reader(zf, info, limits),
-            _member_reader(zf, meta, limits) if meta else None,
-            origin=f"{origin}:{info.filename}",
+            entry.compress_size,
+            entry.read,
+            meta.read if meta else None,
+            origin=f"{origin}:{entry.name}",
         )
-    for info in sorted(loose, key=lambda i: i.filename):
+    for entry in sorted(loose, key=lambda e: e.name):
         if folders:
-            yield Ignored(f"{path}:{info.filename}", "a loose file beside session folders is not read")
+            yield Ignored(f"{path}:{entry.name}", "a loose file beside session folders is not read")
         else:
-            yield SessionSource(f"{path}:{info.filename}", strip_ext(info.filename), info.compress_size,
-                                _member_reader(zf, info, limits), origin=f"{origin}:{info.filename}")
+            yield SessionSource(f"{path}:{entry.name}", strip_ext(entry.name), entry.compress_size,
+                                entry.read, origin=f"{origin}:{entry.name}")
     in_session = tuple(d + "/" for d in folders if d)
-    for info in sorted(other, key=lambda i: i.filename):
-        d, base = posixpath.split(info.filename)
+    for entry in sorted(other, key=lambda e: e.name):
+        d, base = posixpath.split(entry.name)
         if _EVENTS_RE.match(base):
-            yield Ignored(f"{path}:{info.filename}", "a second events file in one session folder; the first by name was read")
-        elif "" in folders or info.filename.startswith(in_session):
+            yield Ignored(f"{path}:{entry.name}", "a second events file in one session folder; the first by name was read")
+        elif "" in folders or entry.name.startswith(in_session):
             continue  # a session folder's own files (screenshots, notes): part of that session
         elif base == _META:
-            yield Ignored(f"{path}:{info.filename}", "meta.json without an events file beside it")
+            yield Ignored(f"{path}:{entry.name}", "meta.json without an events file beside it")
         else:
-            yield Ignored(f"{path}:{info.filename}", "not a recording file (expected .json, .jsonl, .ndjson, .gz, .zst)")
+            yield Ignored(f"{path}:{entry.name}", "not a recording file (expected .json, .jsonl, .ndjson, .gz, .zst)")
     if hidden:
         yield _hidden_line(str(path), hidden)
     if not folders and not loose:
         yield Rejected(str(path), "zip holds no recordings (no events.json or .json/.jsonl files)")
 
 
+def _recovered_reader(path: Path, member: ziprecover.Member, limits: Limits) -> Callable[[], bytes]:
+    def read() -> bytes:
+        cap = min(limits.max_member_bytes, limits.max_session_bytes)
+        return decompress(ziprecover.read_member(path, member, limits), cap, "member", limits.max_ratio)
+
+    return read
+
+
 def _member_reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> Callable[[], bytes]:
     def read() -> bytes:
         cap = min(limits.max_member_bytes, limits.max_session_bytes)
-        if info.file_size > cap:
-            raise FormatError(f"member unpacks to {info.file_size >> 20} MB, over the {cap >> 20} MB limit")
-        if info.file_size > (64 << 20) and info.file_size > limits.max_ratio * max(info.compress_size, 1):
-            raise FormatError(
-                f"compression bomb: {info.compress_size} bytes would unpack to {info.file_size >> 20} MB "
-                f"(ratio over {limits.max_ratio:.0f}:1)"
-            )
+        if problem := ziprecover.size_problem(info.file_size, info.compress_size, cap, limits.max_ratio):
+            raise FormatError(problem)
         parts = []
         total = 0
         # the header may lie: never read more than it declared (+1 to notice)
