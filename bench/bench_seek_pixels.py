@@ -1,4 +1,4 @@
-"""Seek at the widget's pixels (issue 16): what the user sees, old and new path interleaved.
+"""Seek at the widget's pixels (issue 16): what the user sees, old and new path alternating.
 
 Usage::
 
@@ -19,10 +19,11 @@ Per session:
    only), ``open_session``, then at once a seek to 90% of the session; timed to that seek's
    pixels (time to the first fast seek far in the session), to the views (timeline markers,
    inspector rows) shown and to idle (checkpoints and views built);
-2. *random seeks*: ``--seeks`` uniformly random moments, one at a time; odd seeks with the
-   new path (a seek within the page visit shown is one mutation, ``replay/diff.py``), even
-   ones rebuilding the page (the old path, ``ReplayView.patch_frames = False``), so load
-   from other processes hits both alike;
+2. *random seeks*: ``--seeks`` uniformly random moments, one at a time, in blocks of 10
+   alternating between the new path (a seek onto the page shown, or onto the page parked
+   before it, is a patch: ``replay/diff.py``, ``replay/patch.py``) and the old one (every
+   seek builds its page: ``ReplayView.patch_frames = park_pages = False``), so load from
+   other processes hits both alike and the new path keeps the pages it showed;
 3. *memory*: RSS of this process and of its QtWebEngine helper processes (renderer, GPU,
    utility), summed (and PSS).
 """
@@ -48,6 +49,7 @@ from bench.bench_seek_paint import (  # noqa: E402
     spin_until)
 
 SHORT = ("8-s", "ses_6ef7552cd34d")
+BLOCK = 10  # random seeks per arm in a row
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 
@@ -155,17 +157,27 @@ def child(db_path: Path, sid: str, label: str, n_seeks: int, seed: int, keep_vie
         view = player.view
         res: dict[str, dict[str, list[float]]] = {m: {"pixels": [], "ack": []} for m in ("rebuild", "patch")}
         p0 = view.patched_frames
+        kinds: dict[str, list[float]] = {}
         for i, ms in enumerate(random_times(player.state.duration, n_seeks, seed)):
-            mode = "patch" if i % 2 else "rebuild"
-            view.patch_frames = mode == "patch"
+            # blocks of BLOCK seeks, alternating: the new path keeps the pages it showed (the
+            # one shown and the one parked), as it would for a user, and load hits both arms
+            mode = "patch" if (i // BLOCK) % 2 else "rebuild"
+            view.patch_frames = view.park_pages = mode == "patch"
+            before = (view.patched_frames, view.swapped_frames)
             pix, _, _, ack = seek_and_wait(player, waiter, ms)
             res[mode]["pixels"].append(pix)
             res[mode]["ack"].append(ack)
-        view.patch_frames = True
+            if mode == "patch":  # how the new path showed it: patched in place, returned to, built
+                how = ("built" if view.patched_frames == before[0] else
+                       "returned" if view.swapped_frames > before[1] else "in place")
+                kinds.setdefault(how, []).append(pix)
+        view.patch_frames = view.park_pages = True
         for mode, r in res.items():
             out[mode] = {"pixels": stats(r["pixels"]), "ack": stats(r["ack"])}
             print(f"{label}: random seeks, {mode:7s}: at the pixels {_fmt(out[mode]['pixels'])}; framePainted "
                   f"{_fmt(out[mode]['ack'])}", flush=True)
+        out["kinds"] = {k: stats(v) for k, v in kinds.items()}
+        print(f"{label}: new path by kind: " + "; ".join(f"{k} {_fmt(v)}" for k, v in out["kinds"].items()), flush=True)
         lag = [p - a for r in res.values() for p, a in zip(r["pixels"], r["ack"])]
         out["lag"] = {"p50": pct(lag, 50), "p95": pct(lag, 95)}
         out["patched"], out["n_patch"] = view.patched_frames - p0, len(res["patch"]["pixels"])

@@ -262,6 +262,12 @@
           S.mark(el, 'data-rd-csstext', '');
           el.textContent = S.css(v);
           RD.markStyleDirty(el);
+        } else if (el.localName === 'style' && v === null && el.hasAttribute('data-rd-csstext')) {
+          // the rules are gone (a patch onto a moment before they were inserted): an empty
+          // <style>, as a build of that moment makes it
+          el.removeAttribute('data-rd-csstext');
+          el.textContent = '';
+          RD.markStyleDirty(el);
         }
         continue;
       }
@@ -522,27 +528,68 @@
     RD.cursor.prune();
   };
 
-  /** Build a FullSnapshot into a fresh content frame. */
+  /** What belongs to the page shown, saved when it is parked (renderer.js) and put back when
+   * it returns: its mirror, side state, clock, frames waiting for documents, selection,
+   * adopted sheets and <use> bookkeeping. */
+  function savePage() {
+    return {
+      mirror: RD.mirror,
+      scrolls: RD.state.scrolls,
+      inputs: RD.state.inputs,
+      canvases: RD.state.canvases,
+      href: RD.state.href,
+      viewport: RD.state.viewport,
+      clock: RD.clock,
+      parkedDocs: new Map(parkedDocs),
+      selection: lastSelection,
+      adoptions: new Map(RD.styles.adoptions),
+      uses: S.savePage(),
+    };
+  }
+
+  function restorePage(p) {
+    RD.mirror = p.mirror;
+    RD.state.scrolls = p.scrolls;
+    RD.state.inputs = p.inputs;
+    RD.state.canvases = p.canvases;
+    RD.state.href = p.href;
+    RD.clock = p.clock;
+    parkedDocs.clear();
+    for (const [k, v] of p.parkedDocs) parkedDocs.set(k, v);
+    lastSelection = p.selection;
+    RD.styles.resetPage();
+    for (const [k, v] of p.adoptions) RD.styles.adoptions.set(k, v);
+    S.restorePage(p.uses);
+    RD.setViewport(p.viewport.width, p.viewport.height);
+  }
+
+  /** Build a FullSnapshot into a fresh content frame. With `opts.park` (a key), the page shown
+   * is parked under it instead of dropped (renderer.js). */
   RD.load = function (opts) {
     const node = opts && opts.node;
     if (!node || node.type !== 0) throw new Error('load() needs a serialized Document');
+    const parkKey = typeof opts.park === 'number' && RD.topDocument() ? opts.park : null;
+    const saved = parkKey !== null ? savePage() : null;
+    if (saved) RD.cursor.park();
     S.resetPage(); // <use> bookkeeping and budget reasons belong to one page
     if (opts.viewport && opts.viewport.width) RD.setViewport(opts.viewport.width, opts.viewport.height);
     if (opts.href) RD.state.href = opts.href;
-    RD.mirror.reset();
+    // new objects, not cleared ones: a parked page keeps its own
+    RD.mirror = new RD.Mirror();
     parkedDocs.clear();
     RD.styles.resetPage();
-    RD.state.scrolls.clear();
-    RD.state.inputs.clear();
-    RD.state.canvases.clear();
+    RD.state.scrolls = new Map();
+    RD.state.inputs = new Map();
+    RD.state.canvases = new Map();
     lastSelection = null;
-    RD.clock.inserted = new WeakMap();
-    RD.clock.touched = new WeakMap();
-    if (typeof opts.timestamp === 'number') {
-      RD.clock.loadedAt = opts.timestamp;
-      RD.clock.now = opts.timestamp;
-    }
-    const frame = RD.newContentFrame();
+    const at = typeof opts.timestamp === 'number' ? opts.timestamp : null;
+    RD.clock = {
+      loadedAt: at !== null ? at : RD.clock.loadedAt,
+      now: at !== null ? at : RD.clock.now,
+      inserted: new WeakMap(),
+      touched: new WeakMap(),
+    };
+    const frame = RD.newContentFrame(parkKey, saved);
     const doc = frame.contentDocument;
     const ctx = RD.newContext();
     RD.buildDocument(doc, node, RD.mirror, ctx);
@@ -551,6 +598,87 @@
     RD.state.scrolls.set(node.id, { x: off.left || 0, y: off.top || 0 });
     RD.restoreScrolls();
     RD.cursor.pageLoaded();
+  };
+
+  /** Re-key the nodes kept under new ids (flat [old, new, ...] pairs), and the side state
+   * keyed by them. All old ids are looked up before any is set: a rename may take an id another
+   * node is giving up. */
+  function renumber(pairs) {
+    const m = RD.mirror;
+    const moved = [];
+    const map = new Map();
+    for (let i = 0; i + 1 < pairs.length; i += 2) {
+      const node = m.get(pairs[i]);
+      map.set(pairs[i], pairs[i + 1]);
+      if (node) moved.push([pairs[i], node, pairs[i + 1]]);
+    }
+    for (const [old, node] of moved) if (m.nodes.get(old) === node) m.nodes.delete(old);
+    for (const [, node, id] of moved) m.set(id, node);
+    for (const key of ['scrolls', 'inputs', 'canvases']) {
+      const before = RD.state[key];
+      const after = new Map();
+      for (const [id, v] of before) after.set(map.has(id) ? map.get(id) : id, v);
+      RD.state[key] = after;
+    }
+    const adopted = RD.styles.adoptions; // documents and shadow hosts -> their sheets
+    const entries = Array.from(adopted);
+    adopted.clear();
+    for (const [id, v] of entries) adopted.set(map.has(id) ? map.get(id) : id, v);
+  }
+
+  /**
+   * Turn the page shown into another moment of the same address without a build (replay/diff.py):
+   * {blur: the id focused on the page shown (a build has none; the moment's own focus is
+   * replayed after), removes: [rrweb removes, by the ids shown], renames: [old, new, ...], rebase: page
+   * start of another visit (the clock is reset as a build resets it), event: the rest as one
+   * Mutation, viewport: {width, height} of a recorded resize, swap: {park: key or null, show:
+   * key}: first show the page parked under `show` (renderer.js), parking the one shown}.
+   */
+  RD.patchPage = function (p) {
+    if (p.swap) {
+      // the patch is onto a parked page: park the page shown (when Qt keeps it) and show that one
+      const parkKey = typeof p.swap.park === 'number' ? p.swap.park : null;
+      const saved = savePage();
+      const page = RD.swapContentFrame(parkKey, saved, p.swap.show);
+      if (!page) {
+        // Qt and the page disagree on what is parked: never patch the wrong page
+        RD.budget.exceed('the page to return to was no longer kept');
+        return;
+      }
+      RD.cursor.park(); // the page left keeps no :hover / :focus classes (the lists name its elements)
+      restorePage(page);
+      RD.cursor.pageLoaded();
+    }
+    const ts = p.event && typeof p.event.timestamp === 'number' ? p.event.timestamp : RD.clock.now;
+    if (p.viewport) RD.setViewport(p.viewport.width, p.viewport.height);
+    if (typeof p.blur === 'number') {
+      RD.applyEvents([{ type: 3, timestamp: ts, data: { source: 2, type: 6, id: p.blur } }]);
+    }
+    for (const r of p.removes || []) {
+      // as a Mutation's removes, but the side state of the whole subtree goes too: a fresh copy
+      // added under the same id (replay/diff.py) must not get a typed value or offset back
+      const n = RD.mirror.get(r.id);
+      if (!n) continue;
+      try {
+        if (n.parentNode) n.parentNode.removeChild(n);
+      } catch (e) {}
+      const gone = [];
+      RD.mirror.forget(n, gone);
+      for (const id of gone) {
+        RD.state.scrolls.delete(id);
+        RD.state.inputs.delete(id);
+        RD.state.canvases.delete(id);
+      }
+    }
+    if (p.renames && p.renames.length) renumber(p.renames);
+    if (typeof p.rebase === 'number') {
+      RD.clock.inserted = new WeakMap();
+      RD.clock.touched = new WeakMap();
+      RD.clock.loadedAt = p.rebase;
+      RD.clock.now = p.rebase;
+      RD.cursor.pageLoaded();
+    }
+    if (p.event) RD.applyEvents([p.event]);
   };
 
   RD.restoreScrolls = function () {

@@ -68,13 +68,17 @@
     has(id) {
       return this.nodes.has(id);
     }
-    /** Forget a node and its whole subtree (light DOM, shadow DOM, iframe documents). */
-    forget(node) {
+    /** Forget a node and its whole subtree (light DOM, shadow DOM, iframe documents); the ids
+     * forgotten are pushed to `gone` when given. */
+    forget(node, gone) {
       const stack = [node];
       while (stack.length) {
         const n = stack.pop();
         const id = this.ids.get(n);
-        if (id !== undefined && this.nodes.get(id) === n) this.nodes.delete(id);
+        if (id !== undefined && this.nodes.get(id) === n) {
+          this.nodes.delete(id);
+          if (gone) gone.push(id);
+        }
         if (n.shadowRoot) stack.push(n.shadowRoot);
         if (n.nodeName === 'IFRAME') {
           try {

@@ -301,6 +301,12 @@
       }
       placeCursor();
     },
+    /** The page shown is parked (kept for a later seek): it keeps no :hover or :focus
+     * classes, so that it comes back as a fresh build would (the frame shown then sets them). */
+    park() {
+      clearHover();
+      clearFocus();
+    },
     /** A new page (FullSnapshot): the pointer stays where it was, in the new top document. */
     pageLoaded() {
       hovered = [];

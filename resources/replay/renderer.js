@@ -65,8 +65,40 @@
     if (!spare && frame) spare = makeFrame(true);
   }
 
-  /** Show a fresh sandboxed content frame in place of the current one (whose documents go). */
-  RD.newContentFrame = function () {
+  // Parked pages: the page shown before the current one is kept, built and laid out but not
+  // painted (visibility: hidden), so that a seek back to it is a patch, not a build (replay/
+  // patch.py). Qt names them by key and parks / evicts in the same order (ui/replay/view.py).
+  const MAX_PARKED = 1;
+  const parked = new Map(); // key -> {frame, page: the state apply.js saved for it}
+
+  function park(key, page) {
+    if (!frame) return;
+    frame.classList.add('rd-parked');
+    frame.removeAttribute('id');
+    parked.set(key, { frame, page });
+    while (parked.size > MAX_PARKED) {
+      const [oldest, p] = parked.entries().next().value;
+      parked.delete(oldest);
+      p.frame.hidden = true;
+      retired.push(p.frame);
+    }
+    frame = null;
+  }
+
+  function show(next) {
+    next.hidden = false;
+    next.classList.remove('rd-parked');
+    next.id = 'rd-content';
+    frame = next;
+    sizeFrame();
+    whenIdle(tidyFrames);
+    return frame;
+  }
+
+  /** Show a fresh sandboxed content frame in place of the current one, whose documents go, or
+   * are parked under `parkKey` with the state `page` (then evicting the oldest parked page). */
+  RD.newContentFrame = function (parkKey, page) {
+    if (frame && parkKey !== undefined && parkKey !== null) park(parkKey, page);
     if (frame) {
       frame.hidden = true;
       frame.removeAttribute('id');
@@ -74,12 +106,33 @@
     }
     const next = spare && spare.isConnected && spare.contentDocument ? spare : makeFrame(false);
     spare = null;
-    next.hidden = false;
-    next.id = 'rd-content';
-    frame = next;
-    sizeFrame();
+    return show(next);
+  };
+
+  /** Park the page shown under `parkKey` (state `page`) and show the page parked under `key`;
+   * returns that page's saved state, or null when no page is parked under `key`. */
+  RD.swapContentFrame = function (parkKey, page, key) {
+    const target = parked.get(key);
+    if (!target || !target.frame.isConnected) return null;
+    parked.delete(key);
+    if (frame && parkKey !== null && parkKey !== undefined) park(parkKey, page);
+    if (frame) {
+      frame.hidden = true;
+      frame.removeAttribute('id');
+      retired.push(frame);
+    }
+    show(target.frame);
+    return target.page;
+  };
+
+  /** Drop the parked pages (their documents go when the page is idle). */
+  RD.dropParked = function () {
+    for (const p of parked.values()) {
+      p.frame.hidden = true;
+      retired.push(p.frame);
+    }
+    parked.clear();
     whenIdle(tidyFrames);
-    return frame;
   };
 
   RD.topDocument = function () {
@@ -387,6 +440,7 @@
     if (frame) retired.push(frame);
     if (spare) retired.push(spare);
     frame = spare = null;
+    RD.dropParked();
     tidyFrames(); // with no frame shown, no spare is made
   };
 
@@ -395,6 +449,8 @@
     load: (o) => (RD.load(o), true),
     applyEvents: (evs) => (RD.applyEvents(evs), true),
     setState: (s) => (RD.setState(s), true),
+    patchPage: (p) => (RD.patchPage(p), true),
+    dropParked: () => (RD.dropParked(), true),
     ack: (token, opts) => RD.ack(token, opts), // a promise: resolves (with token) once painted
     configure: (cfg) => (RD.configure(cfg), true),
     clear: () => (RD.clear(), true),

@@ -624,6 +624,17 @@
     budget.reset();
   }
 
+  /** The <use> bookkeeping of the page shown, to be put back when a parked page returns. */
+  function savePage() {
+    return { pending: new Set(pendingUses), active: new Set(activeUses) };
+  }
+  function restorePage(saved) {
+    pendingUses.clear();
+    activeUses.clear();
+    for (const u of saved.pending) pendingUses.add(u);
+    for (const u of saved.active) activeUses.add(u);
+  }
+
   // ---------------------------------------------------------------- privacy modes (view time)
 
   /**
@@ -770,6 +781,8 @@
     canvasSize,
     activateUses,
     resetPage,
+    savePage,
+    restorePage,
     writeShell,
     localName: localOf,
     setPrivacy,

@@ -12,7 +12,7 @@ import pytest
 from fidelity import to_array
 from replaydesk.store import import_paths, open_store
 from replaydesk.ui.render import render_session_png
-from replaydesk.ui.replay.view import _json
+from replaydesk.ui.replay.wire import js_literal as _json
 from tests.formats.builders import deep_json, deep_mutation_events, deep_snapshot_events
 
 CASES = {

@@ -13,10 +13,15 @@ from replaydesk.store.queries import page_starts
 from replaydesk.ui.render import render_replay_frame
 from replaydesk.ui.replay import FrameRenderer
 
-#: one-visit sessions: the 8-second article and the deep read (scrolls, hover, a selection and
-#: a focused search box, which rebuild: replay/diff.py); moments, and how many must be patched
+#: one-visit sessions: the 8-second article, the deep read (scrolls, hover, a selection and
+#: a focused search box, which rebuild: replay/patch.py), the widgets lab (live canvases, a
+#: same-origin frame, a shadow DOM card with an adopted stylesheet) and the dashboard (typed
+#: values, regions re-rendered under new ids, CSSOM rules inserted then gone again (a seek back),
+#: a resize and back); moments, and how many must be patched
 SESSIONS = {"ses_6ef7552cd34d": ((7900, 1200, 4000, 600, 7000), 4),
-            "ses_8339d0629316": ((50000, 6000, 30000, 12000, 55000), 2)}
+            "ses_8339d0629316": ((50000, 6000, 30000, 12000, 55000), 2),
+            "ses_ac59c861b05d": ((2000, 6000, 12000, 9000, 20000, 30000, 25000, 40000), 6),
+            "ses_49340e341bb8": ((3000, 9000, 20000, 44000, 41000, 53000, 57000, 59000, 52000, 45000), 9)}
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +44,7 @@ def renderer(qapp):
 
 
 @pytest.mark.parametrize("sid", list(SESSIONS))
-def test_patched_seeks_look_exactly_like_rebuilt_ones(renderer, store, sid):
+def test_patched_seeks_look_exactly_like_rebuilt_ones(renderer, store, sid, tmp_path):
     replay = open_session_replay(store, sid)
     pages = page_starts(store, sid)
     view = renderer.view
@@ -55,8 +60,15 @@ def test_patched_seeks_look_exactly_like_rebuilt_ones(renderer, store, sid):
         view.patch_frames = False
         want = to_array(render_replay_frame(renderer, replay, ms, pages=pages))
         view.patch_frames = True
+        assert want.std() > 5, "a blank frame"  # the comparison is of drawn pages
         differ = np.abs(got.astype(int) - want.astype(int)).max(axis=-1) > 24
-        assert differ.mean() == 0, f"{sid} at {ms} ms: {differ.mean() * 100:.3f}% of pixels differ from a rebuild"
+        if differ.any():
+            from PIL import Image
+
+            Image.fromarray(got).save(tmp_path / f"patched-{ms}.png")
+            Image.fromarray(want).save(tmp_path / f"rebuilt-{ms}.png")
+        assert differ.mean() == 0, (f"{sid} at {ms} ms: {differ.mean() * 100:.3f}% of pixels differ from a "
+                                    f"rebuild (see {tmp_path})")
         # and the next patch starts from this rebuilt frame
     assert patched >= must_patch, "the seeks within the visit were not patched"
 
@@ -84,3 +96,189 @@ def test_the_frame_marker_reaches_the_widget_pixels(qapp, qtbot):
     finally:
         v.close()
         v.deleteLater()
+
+
+def _renumbered(frame, offset: int):
+    """``frame`` as a single-page app's re-render (or the page's next visit) would record it:
+    every node but the document, its doctype and ``<html>`` under a new id, and the side state
+    and replayed focus keyed by the new ids."""
+    import copy
+    from dataclasses import replace
+
+    node = copy.deepcopy(frame.node)
+    stack, moved = [(node, 0)], {}
+    while stack:
+        n, depth = stack.pop()
+        if depth >= 2:
+            moved[n["id"]] = n["id"] + offset
+            n["id"] += offset
+        if "rootId" in n:
+            n["rootId"] = moved.get(n["rootId"], n["rootId"])
+        stack.extend((c, depth + 1) for c in n.get("childNodes") or ())
+    state = copy.deepcopy(frame.state)
+    for key in ("scrolls", "inputs", "canvases"):
+        state[key] = {str(moved.get(int(k), int(k))): v for k, v in (state.get(key) or {}).items()}
+    if state.get("hover") is not None:
+        state["hover"] = moved.get(state["hover"], state["hover"])
+    if isinstance(state.get("mouse"), dict) and "id" in state["mouse"]:
+        state["mouse"]["id"] = moved.get(state["mouse"]["id"], state["mouse"]["id"])
+    events = copy.deepcopy(frame.events)
+    for e in events:
+        e["data"]["id"] = moved.get(e["data"].get("id"), e["data"].get("id"))
+    return replace(frame, node=node, state=state, events=events)
+
+
+#: the dashboard (a same-origin frame, a shadow DOM card, a canvas, CSSOM rules), the article and
+#: the widgets lab (live canvases, a shadow root adopting a stylesheet):
+#: moments on one page, the later ones renumbered as an SPA re-render or another visit gives them
+RENAMED = {"ses_49340e341bb8": (3000, 9000, 20000, 44000, 53000, 45000), "ses_6ef7552cd34d": (1200, 7900, 4000),
+           "ses_ac59c861b05d": (2000, 6000, 12000, 30000, 25000)}
+
+
+@pytest.fixture(scope="module")
+def renamed_store(corpus, tmp_path_factory):
+    from replaydesk.store import import_paths, open_store
+
+    db = open_store(tmp_path_factory.mktemp("seek-rename") / "store.db")
+    report = import_paths(db, [corpus / sid for sid in RENAMED])
+    assert sorted(report.added) == sorted(RENAMED), report.rejected
+    yield db
+    db.conn.close()
+
+
+@pytest.mark.parametrize("sid", list(RENAMED))
+@pytest.mark.parametrize("another_visit", [False, True], ids=["re-render", "next-visit"])
+def test_patches_that_rename_nodes_look_exactly_like_rebuilds(renderer, renamed_store, sid, another_visit, tmp_path):
+    """The renderer renames the nodes it keeps (``RD.patchPage``), and for another visit of the
+    page restarts its clock: what the widget shows equals a build of the moment wanted."""
+    from replaydesk.replay.frame import frame_from_mirror
+
+    replay = open_session_replay(renamed_store, sid)
+    view = renderer.view
+    moments = RENAMED[sid]
+    page_ts = replay.first_ts
+    frames = []
+    for k, ms in enumerate(moments):
+        t = replay.first_ts + ms
+        mirror = replay.seek(t)
+        f = frame_from_mirror(mirror, t, replay.pointer_at(mirror, t))
+        frames.append(f if k == 0 else _renumbered(f, 100_000 * k))
+    view.resize(frames[0].viewport[0], frames[0].viewport[1] + 1)  # +1 row: the sentinel (render.py)
+    view.patch_frames = False
+    view.show_frame(frames[0], page_ts=page_ts)
+    renderer.capture(at_ts=frames[0].timestamp)
+    view.patch_frames = True
+    patched = 0
+    for k, f in enumerate(frames[1:], 1):
+        ts = page_ts + (1000 * k if another_visit else 0)
+        before = view.patched_frames
+        view.show_frame(f, page_ts=ts)
+        got = to_array(renderer.capture(at_ts=f.timestamp))
+        patched += view.patched_frames - before
+        view.patch_frames = False
+        view.show_frame(f, page_ts=ts)
+        want = to_array(renderer.capture(at_ts=f.timestamp))
+        assert want.std() > 5, "a blank frame"  # the comparison is of drawn pages
+        differ = np.abs(got.astype(int) - want.astype(int)).max(axis=-1) > 24
+        if differ.any():
+            from PIL import Image
+
+            Image.fromarray(got).save(tmp_path / "patched.png")
+            Image.fromarray(want).save(tmp_path / "rebuilt.png")
+        assert differ.mean() == 0, (f"{sid} at {moments[k]} ms: {differ.mean() * 100:.3f}% of pixels differ "
+                                    f"from a rebuild (see {tmp_path})")
+        view.patch_frames = True
+        # the next patch starts from this rebuilt frame (its ids are those of frame k)
+    assert patched == len(frames) - 1, "the renumbered moments were rebuilt, not patched"
+
+
+@pytest.fixture(scope="module")
+def rebuilder(qapp):
+    """A second renderer that builds every frame: the reference."""
+    r = FrameRenderer()
+    r.view.patch_frames = r.view.park_pages = False
+    yield r
+    r.close()
+    qapp.processEvents()
+
+
+def test_a_seek_back_to_the_page_left_returns_to_it_and_looks_like_a_rebuild(renderer, rebuilder, store, tmp_path):
+    """Two pages alternating (the dashboard and the widgets lab): the page left stays built
+    (parked), and a seek back to it is a patch of that page (``RD.patchPage``'s swap), not a
+    build. Each frame must look exactly as a build of it in another renderer."""
+    from replaydesk.replay.frame import frame_from_mirror
+
+    dash, lab = "ses_49340e341bb8", "ses_ac59c861b05d"
+    replays = {sid: open_session_replay(store, sid) for sid in (dash, lab)}
+    plan = [(dash, 3000), (lab, 6000), (dash, 20000), (lab, 30000), (dash, 44000), (lab, 25000), (dash, 41000)]
+    view = renderer.view
+    view.patch_frames = view.park_pages = True
+    renderer.view.clear()
+    swaps0 = view.swapped_frames
+    for sid, ms in plan:
+        replay = replays[sid]
+        t = replay.first_ts + ms
+        mirror = replay.seek(t)
+        frame = frame_from_mirror(mirror, t, replay.pointer_at(mirror, t))
+        images = []
+        for r in (renderer, rebuilder):
+            r.view.resize(frame.viewport[0], frame.viewport[1] + 1)
+            r.view.show_frame(frame, page_ts=replay.first_ts)
+            images.append(to_array(r.capture(at_ts=t)))
+        got, want = images
+        assert want.std() > 5, "a blank frame"
+        differ = np.abs(got.astype(int) - want.astype(int)).max(axis=-1) > 24
+        if differ.any():
+            from PIL import Image
+
+            Image.fromarray(got).save(tmp_path / f"returned-{sid}-{ms}.png")
+            Image.fromarray(want).save(tmp_path / f"rebuilt-{sid}-{ms}.png")
+        assert differ.mean() == 0, (f"{sid} at {ms} ms: {differ.mean() * 100:.3f}% of pixels differ from a "
+                                    f"rebuild (see {tmp_path})")
+    assert view.swapped_frames - swaps0 >= len(plan) - 3, "the seeks back to the page left were builds"
+
+
+def _with_style(frame, css: str | None, style_id: int = 990_001):
+    """``frame`` with one more ``<style>`` in its ``<head>``, its rules in ``_cssText`` as the
+    mirror keeps rules inserted through the CSS object model (``None``: no rules)."""
+    import copy
+    from dataclasses import replace
+
+    node = copy.deepcopy(frame.node)
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if str(n.get("tagName") or "").lower() == "head":
+            attrs = {"id": "dyn"} if css is None else {"id": "dyn", "_cssText": css}
+            n["childNodes"].append({"type": 2, "tagName": "style", "attributes": attrs, "childNodes": [], "id": style_id})
+            break
+        stack.extend(n.get("childNodes") or ())
+    return replace(frame, node=node)
+
+
+def test_rules_inserted_then_gone_are_patched_as_a_build_shows_them(renderer, rebuilder, store, tmp_path):
+    """A ``<style>`` whose CSSOM rules come and go between two moments (``_cssText`` set, then
+    gone) is patched in place: the page must look as a build of each moment."""
+    from replaydesk.replay.frame import frame_from_mirror
+
+    replay = open_session_replay(store, "ses_6ef7552cd34d")
+    t = replay.first_ts + 4000
+    mirror = replay.seek(t)
+    base = frame_from_mirror(mirror, t, replay.pointer_at(mirror, t))
+    red = "body { background: rgb(200, 0, 0) !important; }"
+    view = renderer.view
+    view.patch_frames = view.park_pages = True
+    patched0 = view.patched_frames
+    for k, css in enumerate((None, red, None, red.replace("200, 0, 0", "0, 0, 200"))):
+        frame = _with_style(base, css)
+        images = []
+        for r in (renderer, rebuilder):
+            r.view.resize(frame.viewport[0], frame.viewport[1] + 1)
+            r.view.show_frame(frame, page_ts=replay.first_ts)
+            images.append(to_array(r.capture(at_ts=t)))
+        got, want = images
+        differ = np.abs(got.astype(int) - want.astype(int)).max(axis=-1) > 24
+        assert differ.mean() == 0, f"step {k} ({css}): {differ.mean() * 100:.3f}% of pixels differ from a build"
+        reddish = (want[..., 0] > 150) & (want[..., 1] < 60) & (want[..., 2] < 60)
+        assert (reddish.mean() > 0.2) == (css == red), f"step {k}: the rules are not what the test sets up"
+    assert view.patched_frames - patched0 >= 3

@@ -1,4 +1,4 @@
-"""A seek within the page visit already shown: one mutation instead of a rebuild.
+"""A seek on a page already shown: one mutation instead of a rebuild.
 
 Why: rebuilding the page costs the same on every seek (send the whole serialized tree,
 parse it, build the DOM, lay it out and paint it from scratch): 10-20 ms of the page's
@@ -9,26 +9,42 @@ text and attribute changes keyed by id, exactly an rrweb Mutation (source 0), wh
 page already knows how to apply. The cost is one walk of both trees in Python (linear in
 the page's size, like the rebuild, but with no DOM work), independent of the position.
 
-Safety over reach: :func:`same_visit_patch` answers ``None`` (rebuild) whenever a change
-touches something a mutation does not put back exactly as a fresh build would: other
-documents (iframes, shadow roots), canvases, stylesheets, special ``rr_`` / ``_cssText``
-attributes, state restored outside the tree that a later frame could not undo (typed
-values, element scrolls, a focus lost, hover, selection, replayed canvas or stylesheet events),
-a different page, viewport or address, or a change of more than half of the page.
+Ids are not always kept: a single-page app that re-renders a region, and any new visit of
+the same page (rrweb numbers a page load's nodes afresh), give the same elements new ids.
+Where a parent's children share no id, they are matched by shape (:func:`tree_patch`), and
+the page is told to rename the nodes it keeps (``RD.patchPage``) before the mutation.
+Another visit of the same address and viewport also resets the page clock, as a build does.
 
-Qt-free: the view (``ReplayView.show_frame``) keeps the frame shown and asks for the patch.
+Safety over reach: :func:`tree_patch` (and :func:`~replaydesk.replay.patch.page_patch`, which
+adds the side state) answers ``None`` (rebuild) whenever a change
+touches something a mutation does not put back exactly as a fresh build would: other
+documents (iframes, shadow roots), canvases, stylesheets' text, special ``rr_`` / ``_cssText``
+attributes, state restored outside the tree that a later frame could not undo (typed
+values, element scrolls, hover, selection, replayed canvas or stylesheet events),
+a different address or viewport, or a change of more than half of the page.
+
+This module compares trees; ``replay/patch.py`` decides for whole frames (side state,
+canvases, stylesheets, focus). Qt-free: the view (``ReplayView.show_frame``) keeps the frame
+shown and asks for the patch.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
-from ..rrweb import EventType, MouseInteraction, Source
+from ..rrweb import Source
 
 #: elements whose changes are never patched (their content lives outside the serialized tree
 #: or is built by special code): the page is rebuilt instead
 _OPAQUE_TAGS = frozenset(("iframe", "frame", "object", "embed", "canvas", "style", "link", "script", "template",
                           "slot", "dialog", "video", "audio", "noscript"))
+#: opaque elements that may be kept under other ids when they are equal but for them: what they
+#: show is built from the serialized subtree alone (style text, a canvas's snapshot image; a
+#: canvas whose drawing differs is replaced by ``replay/patch.py``), and the renderer keys
+#: nothing else by their ids but its side state, which ``RD.patchPage`` renames; so are shadow
+#: hosts (their adopted stylesheets are renamed with them)
+_RENAMABLE_TAGS = frozenset(("style", "link", "script", "noscript", "canvas", "slot"))
 #: a patch larger than this share of the page's nodes is not worth it: rebuild
 MAX_CHANGED_SHARE = 0.5
 
@@ -43,17 +59,40 @@ def _tag(n: dict) -> str:
 
 def _opaque(n: dict) -> bool:
     """Nodes a patch never changes, adds or removes (they must be equal in both trees, with
-    their whole subtree): other documents, shadow hosts, and the elements built by special code."""
+    their whole subtree): other documents, shadow hosts, and the elements built by special code
+    (but a patch enters frames, their documents and shadow roots: :func:`_entered`)."""
     return (n.get("type") == 2 and _tag(n) in _OPAQUE_TAGS) or n.get("type") == 0 or bool(
         n.get("isShadow") or n.get("isShadowHost"))
 
 
+#: opaque elements a patch may add or remove: a canvas is created by the same code in a build
+#: and in a mutation (its snapshot image, then what ``replay/patch.py`` sends to draw)
+_ADDABLE_TAGS = frozenset(("canvas",))
+#: frames whose document a patch may enter (changes inside a same-origin frame's document are
+#: mutations of its nodes, as the recorder sends them), but never add or remove
+_FRAME_TAGS = frozenset(("iframe", "frame"))
+
+
+def _entered(n: dict) -> bool:
+    """A frame element, a frame's document, a shadow host or a node of a shadow root: a patch
+    compares their contents node by node (changes there are mutations of their nodes, as the
+    recorder sends them), but adds or removes no frame, document or shadow root node."""
+    if n.get("type") == 0:
+        return True
+    if n.get("type") != 2:
+        return bool(n.get("isShadow"))  # a text or comment of a shadow root
+    tag = _tag(n)
+    return tag in _FRAME_TAGS or ((n.get("isShadow") or n.get("isShadowHost")) and tag not in _OPAQUE_TAGS)
+
+
 def _check_subtree(root: dict) -> int:
-    """Node count of an added or removed subtree; raises :class:`_Rebuild` if it holds an opaque node."""
+    """Node count of an added or removed subtree; raises :class:`_Rebuild` if it holds an opaque
+    node (frames and documents included)."""
     count, stack = 0, [root]
     while stack:
         n = stack.pop()
-        if _opaque(n) or not isinstance(n.get("id"), int):
+        if (_opaque(n) and not (n.get("type") == 2 and _tag(n) in _ADDABLE_TAGS and not n.get("childNodes")
+                                and not n.get("isShadowHost"))) or not isinstance(n.get("id"), int):
             raise _Rebuild
         count += 1
         stack.extend(n.get("childNodes") or ())
@@ -65,69 +104,173 @@ def _shallow(n: dict) -> dict:
 
 
 def _compatible(a: dict, b: dict) -> bool:
-    return a.get("type") == b.get("type") and _tag(a) == _tag(b) and bool(a.get("isSVG")) == bool(b.get("isSVG"))
+    return _signature(a) == _signature(b)
 
 
-def tree_mutation(old: dict, new: dict) -> dict | None:
-    """The rrweb Mutation data (``adds``, ``removes``, ``texts``, ``attributes``) that turns
-    the serialized document ``old`` into ``new`` (same document id), or ``None`` when the page
-    should be rebuilt instead (see the module docstring)."""
-    try:
-        if old.get("id") != new.get("id") or old.get("type") != 0 or new.get("type") != 0:
+def _signature(n: dict) -> tuple:
+    return n.get("type"), _tag(n), bool(n.get("isSVG")), bool(n.get("isShadow")), bool(n.get("isShadowHost"))
+
+
+def _same_but_ids(o: dict, n: dict, renames: dict[int, int]) -> None:
+    """``o`` and ``n`` are one serialized subtree but for their node ids: record the renames
+    (``o``'s id -> ``n``'s), or raise :class:`_Rebuild`."""
+    work = [(o, n)]
+    while work:
+        a, b = work.pop()
+        ka, kb = a.get("childNodes") or [], b.get("childNodes") or []
+        if len(ka) != len(kb) or _bare(a, "rootId") != _bare(b, "rootId") or \
+                renames.get(a.get("rootId"), a.get("rootId")) != b.get("rootId"):
             raise _Rebuild
+        if a["id"] != b["id"]:
+            renames[a["id"]] = b["id"]
+        work.extend(zip(ka, kb))
+
+
+def _restyled(o: dict, n: dict, out: "TreePatch") -> bool:
+    """A ``<style>`` whose rules changed through the CSS object model (``_cssText``, as the
+    mirror keeps inserted and deleted rules), and nothing else: patched as the recorder's own
+    attribute mutation would be, which sets the element's text as a build does, provided
+    neither has text children and the text has no ``rr_split`` markers (a build splits it).
+    Rules gone (no ``_cssText`` any more) are ``None``: the renderer empties the element."""
+    if _tag(n) != "style" or o.get("childNodes") or n.get("childNodes") or _bare(o, "attributes") != _bare(n, "attributes"):
+        return False
+    oa, na = dict(o.get("attributes") or {}), dict(n.get("attributes") or {})
+    old_css, new_css = oa.pop("_cssText", None), na.pop("_cssText", None)
+    if oa != na or old_css == new_css or "rr_split" in str(new_css) or not all(
+            v is None or isinstance(v, str) for v in (old_css, new_css)):
+        return False
+    if o["id"] != n["id"]:
+        out.renames[o["id"]] = n["id"]
+    out.attributes.append({"id": n["id"], "attributes": {"_cssText": new_css}})
+    return True
+
+
+@dataclass
+class TreePatch:
+    """What turns the tree shown into the tree wanted, in the order the renderer applies it:
+    ``removes`` (subtrees gone, by the ids shown), then ``renames`` (nodes kept under another
+    id: shown id -> wanted id), then ``adds``, ``texts`` and ``attributes`` (by the wanted ids).
+    The parts are rrweb Mutation lists, which the page already knows how to apply."""
+    removes: list[dict] = field(default_factory=list)
+    renames: dict[int, int] = field(default_factory=dict)
+    adds: list[dict] = field(default_factory=list)
+    texts: list[dict] = field(default_factory=list)
+    attributes: list[dict] = field(default_factory=list)
+
+    def mutation(self, removes: bool = True) -> dict:
+        """The rrweb Mutation data (with or without the removes)."""
+        return {"source": Source.MUTATION, "adds": self.adds, "removes": self.removes if removes else [],
+                "texts": self.texts, "attributes": self.attributes}
+
+
+def tree_patch(old: dict, new: dict, renames: bool = True, fresh: frozenset[int] = frozenset()) -> TreePatch | None:
+    """The :class:`TreePatch` that turns the serialized document ``old`` into ``new``, or
+    ``None`` when the page should be rebuilt instead (see the module docstring).
+
+    Children are matched by id. Where a parent's old and new children share no id (a page
+    that re-rendered a region, or another visit of the same page: rrweb gives every inserted
+    node a fresh id), they are matched by shape instead: the common run at the start and at the
+    end of the two lists, node type and tag alike, are kept and renamed, the rest replaced. So a
+    seek across an SPA re-render costs the changes, not a rebuild. With ``renames=False`` a
+    node kept under another id is a reason to rebuild. The nodes of ``old`` whose ids are in
+    ``fresh`` are never kept: they are removed and a new copy added, as a build makes them
+    (a typed value or a scroll offset the moment wanted does not restore goes with them)."""
+    try:
+        if old.get("type") != 0 or new.get("type") != 0:
+            raise _Rebuild
+        out = TreePatch()
+        if old.get("id") != new.get("id"):
+            if not renames:
+                raise _Rebuild
+            out.renames[old["id"]] = new["id"]
         size = 1
-        removes: list[dict] = []
-        adds: list[dict] = []
-        texts: list[dict] = []
-        attributes: list[dict] = []
         work = [(old, new)]
         first = True
         while work:
             o, n = work.pop()
-            if not first and _opaque(n):
-                if o != n:
+            if not first and (_opaque(o) or _opaque(n)) and not (_entered(o) and _entered(n)):
+                if o == n:
+                    continue
+                if not (renames and n.get("type") == 2 and o.get("type") == 2 and (
+                        _tag(n) in _RENAMABLE_TAGS or (n.get("isShadowHost") and o.get("isShadowHost")))):
                     raise _Rebuild
+                if not _restyled(o, n, out):
+                    _same_but_ids(o, n, out.renames)  # a <style> or <link> of the page, re-inserted as it was
                 continue
             first = False
-            _compare_node(o, n, texts, attributes)
+            _compare_node(o, n, out.texts, out.attributes, out.renames)
             pid = n["id"]
             old_kids = o.get("childNodes") or []
             new_kids = n.get("childNodes") or []
-            old_by_id = {k["id"]: k for k in old_kids}
-            keep = [k["id"] for k in new_kids if k["id"] in old_by_id and _compatible(old_by_id[k["id"]], k)]
-            keep_set = set(keep)
-            if [k["id"] for k in old_kids if k["id"] in keep_set] != keep:
-                keep, keep_set = [], set()  # reordered: replace this element's children
             size += len(old_kids)
+            pairs = _match_children(old_kids, new_kids, renames)
+            if fresh:
+                pairs = [(a, b) for a, b in pairs if a["id"] not in fresh]
+            kept_old = {id(a) for a, _ in pairs}
+            kept_new = {id(b) for _, b in pairs}
             for k in old_kids:
-                if k["id"] not in keep_set:
+                if id(k) not in kept_old:
                     _check_subtree(k)
-                    removes.append({"parentId": pid, "id": k["id"]})
+                    out.removes.append({"parentId": o["id"], "id": k["id"]})
             # right to left: each add's next sibling is already in place when it is inserted
             for i in range(len(new_kids) - 1, -1, -1):
                 k = new_kids[i]
-                if k["id"] in keep_set:
+                if id(k) in kept_new:
                     continue
                 _check_subtree(k)
                 nxt = new_kids[i + 1]["id"] if i + 1 < len(new_kids) else None
-                adds.append({"parentId": pid, "nextId": nxt, "node": _shallow(k)})
+                out.adds.append({"parentId": pid, "nextId": nxt, "node": _shallow(k)})
                 sub = [(k["id"], c) for c in (k.get("childNodes") or [])]
                 while sub:  # the subtree, parents first, each appended in order
                     parent_id, c = sub.pop(0)
-                    adds.append({"parentId": parent_id, "nextId": None, "node": _shallow(c)})
+                    out.adds.append({"parentId": parent_id, "nextId": None, "node": _shallow(c)})
                     sub.extend((c["id"], cc) for cc in (c.get("childNodes") or []))
-            for k in new_kids:
-                if k["id"] in keep_set:
-                    work.append((old_by_id[k["id"]], k))
-        changed = len(removes) + len(adds) + len(texts) + len(attributes)
+            for a, b in pairs:
+                if a["id"] != b["id"]:
+                    out.renames[a["id"]] = b["id"]
+                work.append((a, b))
+        changed = len(out.removes) + len(out.adds) + len(out.texts) + len(out.attributes)
         if changed > MAX_CHANGED_SHARE * size:
             raise _Rebuild
     except (_Rebuild, KeyError, TypeError, AttributeError):
         return None
-    return {"source": Source.MUTATION, "adds": adds, "removes": removes, "texts": texts, "attributes": attributes}
+    return out
 
 
-def _compare_node(o: dict, n: dict, texts: list, attributes: list) -> None:
+def _match_children(old_kids: list[dict], new_kids: list[dict], renames: bool) -> list[tuple[dict, dict]]:
+    """The (old, new) child pairs kept, in order: by id when the lists share ids (a reordered
+    list keeps none: its children are replaced), else, with ``renames``, by shape."""
+    old_by_id = {k["id"]: k for k in old_kids}
+    keep = [k for k in new_kids if k["id"] in old_by_id and _compatible(old_by_id[k["id"]], k)]
+    if keep or not renames or any(k["id"] in old_by_id for k in new_kids):
+        keep_ids = {k["id"] for k in keep}
+        if [k["id"] for k in old_kids if k["id"] in keep_ids] != [k["id"] for k in keep]:
+            return []  # reordered: replace this element's children
+        return [(old_by_id[k["id"]], k) for k in keep]
+    head = 0
+    limit = min(len(old_kids), len(new_kids))
+    while head < limit and _signature(old_kids[head]) == _signature(new_kids[head]):
+        head += 1
+    tail = 0
+    while tail < limit - head and _signature(old_kids[-1 - tail]) == _signature(new_kids[-1 - tail]):
+        tail += 1
+    pairs = list(zip(old_kids[:head], new_kids[:head]))
+    if tail:
+        pairs.extend(zip(old_kids[len(old_kids) - tail:], new_kids[len(new_kids) - tail:]))
+    return pairs
+
+
+def tree_mutation(old: dict, new: dict) -> dict | None:
+    """The rrweb Mutation data (``adds``, ``removes``, ``texts``, ``attributes``) that turns
+    the serialized document ``old`` into ``new`` when every node kept keeps its id, or
+    ``None`` (rebuild, or renames needed: :func:`tree_patch`)."""
+    patch = tree_patch(old, new, renames=False)
+    return None if patch is None else patch.mutation()
+
+
+def _compare_node(o: dict, n: dict, texts: list, attributes: list, renames: dict[int, int]) -> None:
+    if renames.get(o.get("rootId"), o.get("rootId")) != n.get("rootId"):
+        raise _Rebuild  # moved to another document
     t = n.get("type")
     if t == 3:
         if o.get("textContent") != n.get("textContent"):
@@ -136,6 +279,8 @@ def _compare_node(o: dict, n: dict, texts: list, attributes: list) -> None:
             texts.append({"id": n["id"], "value": n.get("textContent") or ""})
     elif t == 2:
         oa, na = o.get("attributes") or {}, n.get("attributes") or {}
+        if oa != na and _tag(n) in _FRAME_TAGS:
+            raise _Rebuild  # a frame's src or sandbox: its document is built, never navigated
         if oa != na:
             diff: dict[str, Any] = {}
             for k in set(oa) | set(na):
@@ -144,54 +289,13 @@ def _compare_node(o: dict, n: dict, texts: list, attributes: list) -> None:
                         raise _Rebuild
                     diff[k] = na.get(k)  # None removes it
             attributes.append({"id": n["id"], "attributes": diff})
-    elif _shallow(o) != _shallow(n):  # doctype, comment, CDATA: rebuild on any change
+    elif _bare(o, "rootId") != _bare(n, "rootId"):  # document, doctype, comment, CDATA: rebuild on any change
         raise _Rebuild
 
 
+def _bare(n: dict, *also: str) -> dict:
+    """The node's own fields but its id and children (and ``also``)."""
+    return {k: v for k, v in n.items() if k not in ("id", "childNodes", *also)}
+
+
 _MISSING = object()
-_FOCUS_REPLAY = (MouseInteraction.MOUSE_DOWN, MouseInteraction.FOCUS)
-
-
-def _focus_only(events: list[dict]) -> bool:
-    """Only the replayed focus of ``frame_from_mirror`` (a press, then the focus): applying it
-    again on the patched page moves the focus as on a fresh one (the old focus is cleared)."""
-    for e in events:
-        d = e.get("data") or {}
-        if e.get("type") != EventType.INCREMENTAL or d.get("source") != Source.MOUSE_INTERACTION \
-                or d.get("type") not in _FOCUS_REPLAY:
-            return False
-    return True
-
-
-def _covers(old: dict, new: dict, key: str) -> bool:
-    """Every id restored from ``old``'s ``key`` map is restored again from ``new``'s."""
-    return set((old or {}).get(key) or {}) <= set((new or {}).get(key) or {})
-
-
-def same_visit_patch(shown, frame, shown_page_ts: int | None, page_ts: int | None) -> dict | None:
-    """The synthetic Mutation event that turns the page showing ``shown`` (a
-    :class:`~replaydesk.replay.frame.Frame` built in full, then patched) into ``frame``, or
-    ``None``: rebuild. Both must be of one page visit (same document, page start,
-    viewport and address), with no preludes and no replayed events but a focus. The event is
-    stamped with the page start, the time a fresh build gives its nodes (animation phases)."""
-    if shown is None or frame is None or shown_page_ts != page_ts:
-        return None
-    if shown.viewport != frame.viewport or shown.href != frame.href or shown.preludes or frame.preludes:
-        return None
-    if not (_focus_only(shown.events) and _focus_only(frame.events)) or (shown.events and not frame.events):
-        return None  # replayed canvas or stylesheet events; or a focus the patch would leave
-    a, b = shown.state or {}, frame.state or {}
-    for key in ("inputs", "scrolls"):
-        if not _covers(a, b, key):
-            return None
-    if a.get("selection") is not None and b.get("selection") != a.get("selection"):
-        return None
-    if a.get("hover") is not None and b.get("hover") is None:  # a new hover replaces the old chain
-        return None
-    if a.get("canvases") or b.get("canvases"):
-        return None
-    data = tree_mutation(shown.node, frame.node)
-    if data is None:
-        return None
-    return {"type": EventType.INCREMENTAL, "timestamp": int(page_ts if page_ts is not None else frame.timestamp),
-            "data": data}

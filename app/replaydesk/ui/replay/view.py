@@ -3,16 +3,19 @@
 Why this shape: the widget is a thin host. It owns the hardened profile/page, queues calls until
 the renderer page says "ready", forwards JSON to the page's ``rd`` API and turns the page's
 "frame painted" acknowledgements into the ``framePainted(int)`` signal. It knows nothing about
-timelines: callers (the player, the headless renderer, later the checkpoint seeker) decide what to
-load and apply.
+timelines: callers (the player, the headless renderer, clip export) decide what to show.
 
 API (all calls are asynchronous and applied in order):
 
+* ``show_frame(frame, page_ts)`` – show a paused moment: a patch of the page shown or of the
+  page left before it (``replay/pages.py``), else a build
 * ``load_snapshot(node, viewport, initial_offset=None, href="")`` – build a FullSnapshot
 * ``apply_events(events)`` – apply rrweb events (incrementals; Meta+FullSnapshot rebuild)
 * ``set_state(state)`` – restore scrolls / inputs / canvases / mouse / hover / selection
 * ``request_frame(settle=True) -> token`` – ``framePainted(token)`` fires once painted
 * ``grab_viewport()`` – the recorded viewport area as a QImage (1:1 in headless mode)
+* ``highlight_node(id | None)`` – outline a recorded element (over the page, not in it)
+* ``set_zoom("fit" | factor)`` – fit the page to the view (never enlarged) or a fixed scale
 
 Budgets (``replaydesk.replay.budgets``) are applied here, in one place, to everything sent to the
 page: viewports are clamped, over-long strings and canvas commands beyond the per-frame limit are
@@ -20,9 +23,6 @@ dropped. A frame over a budget (here or in the page) is still acknowledged, and
 ``frameTooHeavy(reason)`` fires first. A frame not acknowledged within the frame time budget, or a
 renderer process over the memory budget, gets the process killed and a new one started
 (``frameTooHeavy`` fires; ``rendererReady`` fires again once the new page is up).
-* ``highlight_node(id | None)`` – outline a recorded element (over the page, not in it)
-* ``set_zoom("fit" | factor)`` – fit the page to the view (default, never enlarged) or a fixed
-  scale (1.0 = 1:1); a page larger than the view scrolls / pans
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import orjson
 import shiboken6
 from PySide6.QtCore import Property, QRect, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QImage
@@ -42,34 +41,18 @@ from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from replaydesk.formats import deepjson
 from replaydesk.replay import budgets
-from replaydesk.replay.diff import same_visit_patch
+from replaydesk.replay.pages import ShownPages
 from replaydesk.rrweb import EventType, Source
 from replaydesk.state.privacy import DEFAULT_PRIVACY_MODE, PRIVACY_MODES
 from replaydesk.ui.replay.bridge import RendererBridge
 from replaydesk.ui.replay.page import ReplayPage
 from replaydesk.ui.replay.profile import ReplayProfile
 from replaydesk.ui.replay.scheme import RENDERER_URL
+from replaydesk.ui.replay.wire import js_literal as _json
+from replaydesk.ui.replay.wire import shows_token
 
 log = logging.getLogger(__name__)
-
-
-def _json(obj: Any) -> str:
-    """``obj`` as a JavaScript expression. A recorded page may nest deeper than orjson
-    writes (255 levels) and than V8's literal parser reads (~3,000): such a value is
-    sent as ``JSON.parse("...")``, which V8 parses without recursion."""
-    try:
-        return orjson.dumps(obj).decode()
-    except TypeError as exc:
-        if not deepjson.too_deep(exc):
-            raise
-    return "JSON.parse(" + orjson.dumps(deepjson.dumps(obj).decode()).decode() + ")"
-
-
-def token_colour(token: int) -> tuple[int, int, int]:
-    """Colour of the sentinel row for ``token`` (must match RD.tokenColour in renderer.js)."""
-    return ((token * 97 + 31) & 255, (token * 57 + 101) & 255, (token * 23 + 211) & 255)
 
 
 class ReplayView(QWidget):
@@ -126,7 +109,10 @@ class ReplayView(QWidget):
         #: REPLAYDESK_SEEK_PATCH=0 always rebuilds (benchmarks compare both)
         self.patch_frames = os.environ.get("REPLAYDESK_SEEK_PATCH", "1") != "0"
         self.patched_frames = 0
-        self._shown: tuple[Any, int] | None = None  # (frame, page_ts) the page shows, if built by show_frame
+        self.swapped_frames = 0  # of those, onto a page parked before (RD.patchPage's swap)
+        #: the page left stays built for a seek back to it (replay/pages.py)
+        self.park_pages = self.patch_frames
+        self._pages = ShownPages()
         self._ready = False
         self._queue: list[str] = []
         self._token = 0
@@ -214,25 +200,31 @@ class ReplayView(QWidget):
     # ------------------------------------------------------------------ API
 
     def load_snapshot(self, node: dict, viewport: Any, initial_offset: dict | None = None, href: str = "",
-                      timestamp: int | None = None) -> None:
+                      timestamp: int | None = None, *, park: int | None = None) -> None:
         """Build a serialized Document (FullSnapshot ``data.node``) at the given viewport.
 
         ``timestamp`` (the FullSnapshot's, epoch ms) anchors animation phases of the page.
+        ``park`` keeps the page shown in the renderer under that key (``show_frame``).
         """
-        self._shown = None
+        self._pages.drop_shown()
+        self._load(node, viewport, initial_offset, href, timestamp, park)
+
+    def _load(self, node, viewport, initial_offset, href, timestamp, park) -> None:
         w, h = self._clamped(*self._vp(viewport))
         self._viewport = QSize(w, h)
         arg = {"node": node, "viewport": {"width": w, "height": h},
                "initialOffset": initial_offset or {"top": 0, "left": 0}, "href": href}
         if timestamp is not None:
             arg["timestamp"] = int(timestamp)
+        if park is not None:
+            arg["park"] = int(park)
         self._call("rd.load", arg)
 
     def apply_events(self, events: list[dict]) -> None:
         """Apply rrweb events in order (incrementals; a Meta + FullSnapshot rebuilds)."""
         if not events:
             return
-        self._shown = None
+        self._pages.drop_shown()
         self._apply_events(events)
 
     def _apply_events(self, events: list[dict]) -> None:
@@ -248,7 +240,7 @@ class ReplayView(QWidget):
 
     def set_state(self, state: dict) -> None:
         """Restore side state after a seek (see RD.setState in apply.js for the keys)."""
-        self._shown = None
+        self._pages.drop_shown()
         self._call("rd.setState", state)
 
     def show_frame(self, frame, page_ts: int | None = None) -> None:
@@ -259,28 +251,41 @@ class ReplayView(QWidget):
         was entered, :func:`~replaydesk.replay.frame.page_start`); default: the frame's time.
         Nothing waits here: follow with :meth:`request_frame`.
 
-        A moment of the page visit shown is sent as one mutation (``replay/diff.py``)."""
+        A moment of the page shown (this visit, or another visit of its address) is sent as a
+        patch: removes, renames, one mutation (``replay/diff.py``)."""
         ts = frame.timestamp if page_ts is None else page_ts
-        shown, self._shown = self._shown, None
-        patch = None
-        if self.patch_frames and shown is not None:
-            patch = same_visit_patch(shown[0], frame, shown[1], ts)
+        plan = self._pages.plan(frame, ts, patch=self.patch_frames, park=self.patch_frames and self.park_pages)
+        state, events, patch = frame.state, frame.events, plan.patch
         if patch is not None:
-            self._apply_events([patch])
+            w, h = self._clamped(*frame.viewport)  # the viewport of the page patched (or returned to)
+            self._viewport = QSize(w, h)
+            if patch.viewport is not None:
+                patch.viewport = (w, h)
+            payload = patch.payload()
+            if plan.swap is not None:
+                payload["swap"] = plan.swap
+                self.swapped_frames += 1
+            self._call("rd.patchPage", payload)
+            state, events = patch.state, patch.events  # only the canvases replaced are drawn again
             self.patched_frames += 1
         else:
-            self.load_snapshot(frame.node, {"width": frame.viewport[0], "height": frame.viewport[1]},
-                               frame.initial_offset, frame.href, timestamp=ts)
+            self._load(frame.node, {"width": frame.viewport[0], "height": frame.viewport[1]},
+                       frame.initial_offset, frame.href, ts, plan.park)
             if frame.preludes:
                 self._apply_events(frame.preludes)
-        if frame.state is not None:
-            self._call("rd.setState", frame.state)
-        if frame.events:
-            self._apply_events(frame.events)
-        self._shown = (frame, ts)
+        if state is not None:
+            self._call("rd.setState", state)
+        if events:
+            self._apply_events(events)
+
+    def _forget_pages(self, tell_page: bool = True) -> None:
+        """No page is known any more (a new renderer, a new privacy mode, a teardown)."""
+        self._pages.forget()
+        if tell_page:
+            self._js("rd.dropParked()")
 
     def set_viewport(self, width: int, height: int) -> None:
-        self._shown = None
+        self._pages.drop_shown()
         w, h = self._clamped(width, height)
         self._viewport = QSize(w, h)
         self._js(f"rd.setViewport({w},{h})")
@@ -313,7 +318,7 @@ class ReplayView(QWidget):
         return self._last_painted >= token or (token in self._heavy and token not in self._waiting)
 
     def clear(self) -> None:
-        self._shown = None
+        self._forget_pages(tell_page=False)  # rd.clear drops the parked pages too
         self._js("rd.clear()")
 
     def highlight_node(self, node_id: int | None) -> None:
@@ -327,7 +332,7 @@ class ReplayView(QWidget):
         """Run code in the renderer page (trusted outer page only), after it is ready."""
         if self._closed:
             return
-        self._shown = None  # it may change the page: the next frame rebuilds
+        self._forget_pages()  # it may change the pages: the next frame rebuilds
         if not self._ready:
             self._queue.append(code)  # callbacks are only supported once ready
             return
@@ -408,13 +413,9 @@ class ReplayView(QWidget):
         img = self._web.grab(QRect(0, h, w, 1)).toImage()
         if img.isNull() or img.width() < 1:
             return False
-        r, g, b = token_colour(token)
         scale = img.width() / max(w, 1)  # device pixels per recorded pixel (1 in headless mode)
-        for x in {min(3, w - 1), w // 2, max(0, w - 4)}:
-            c = img.pixelColor(min(int(x * scale), img.width() - 1), 0)
-            if not (abs(c.red() - r) <= 3 and abs(c.green() - g) <= 3 and abs(c.blue() - b) <= 3):
-                return False
-        return True
+        return all(shows_token(img.pixelColor(min(int(x * scale), img.width() - 1), 0), token)
+                   for x in {min(3, w - 1), w // 2, max(0, w - 4)})
 
     def set_frame_marker(self, on: bool) -> None:
         """Show each acknowledged frame's token colour in an 8x8 block at the top-left corner
@@ -425,11 +426,8 @@ class ReplayView(QWidget):
     def marker_matches(self, token: int) -> bool:
         """True when the widget's pixels show frame ``token``'s marker (:meth:`set_frame_marker`)."""
         img = self._web.grab(QRect(0, 0, 4, 4)).toImage()
-        r, g, b = token_colour(token)
-        if img.isNull() or img.width() < 1:
-            return False
-        c = img.pixelColor(min(1, img.width() - 1), min(1, img.height() - 1))
-        return abs(c.red() - r) <= 3 and abs(c.green() - g) <= 3 and abs(c.blue() - b) <= 3
+        return not img.isNull() and img.width() >= 1 and shows_token(
+            img.pixelColor(min(1, img.width() - 1), min(1, img.height() - 1)), token)
 
     def shutdown(self) -> None:
         """Tear down the page before its profile (QtWebEngine crashes otherwise)."""
@@ -488,16 +486,17 @@ class ReplayView(QWidget):
         self._page.runJavaScript(code)
 
     def _configure(self) -> None:
-        self._shown = None  # privacy and web assets apply at build: the next frame rebuilds
+        # privacy and web assets apply at build: the next frame rebuilds, parked pages go
+        self._forget_pages(tell_page=False)
         cfg = {"allowWebAssets": self._profile.allow_web_assets, "showCursor": self._show_cursor,
                "headless": self._headless, "marker": self._marker}
-        code = f"rd.configure({_json(cfg)}); RD.sanitize.setPrivacy({_json(self.privacy_mode)})"
+        code = f"rd.dropParked(); rd.configure({_json(cfg)}); RD.sanitize.setPrivacy({_json(self.privacy_mode)})"
         if self._ready:  # before ready, _on_bridge_ready configures first
             self._page.runJavaScript(code)
 
     def _on_bridge_ready(self) -> None:
         self._killing = False
-        self._shown = None
+        self._forget_pages(tell_page=False)
         if self._ready:
             # A second "ready" means the renderer reloaded: state is gone; callers must reload.
             log.warning("renderer page reported ready twice")
@@ -567,7 +566,7 @@ class ReplayView(QWidget):
         if self._closed or self._killing:
             return
         self._killing = True
-        self._shown = None
+        self._forget_pages(tell_page=False)  # a new renderer page keeps nothing
         self.renderer_restarts += 1
         waiting, self._waiting = sorted(self._waiting), {}
         self._frame_reasons.clear()
@@ -590,7 +589,7 @@ class ReplayView(QWidget):
     def _on_page_render_process_terminated(self, status, exit_code: int) -> None:
         if self._closed:
             return
-        self._shown = None
+        self._forget_pages(tell_page=False)
         if not self._killing:  # crashed on its own: the frames it owed are lost as well
             reason = f"the renderer stopped ({getattr(status, 'name', status)}, exit code {exit_code})"
             self.restart_renderer(reason)
