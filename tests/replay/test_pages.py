@@ -69,3 +69,26 @@ def test_a_page_changed_behind_the_bookkeeping_is_not_patched():
     assert pages.shown is None and not pages.parked
     assert pages.plan(a, ts, patch=False).patch is None  # patch=False always builds
     assert pages.plan(b, ts, park=False).park is None
+
+
+def test_a_big_page_gets_one_comparison_per_seek():
+    """Each comparison walks both trees: on a page over SECOND_TRY_NODES a seek compares with
+    the page shown only (no try against the parked page, no second pass with fresh copies)."""
+    from dataclasses import replace
+
+    from replaydesk.replay.patch import SECOND_TRY_NODES, page_patch
+
+    pages = ShownPages()
+    d1, d_ts = _frame(DASH, 3000)
+    l1, l_ts = _frame(LAB, 6000)
+    assert 0 < d1.size < SECOND_TRY_NODES
+    pages.plan(d1, d_ts)
+    pages.plan(l1, l_ts)
+    d2, _ = _frame(DASH, 20000)
+    big = replace(d2, size=SECOND_TRY_NODES + 1)
+    assert pages.plan(big, d_ts).patch is None  # built, though the dashboard is parked
+    typed, ts = _frame(ARTICLE, 1000)
+    typed.state["inputs"] = {"7": {"text": "x"}}
+    later, _ = _frame(ARTICLE, 5000)
+    assert page_patch(typed, later, ts, ts) is not None  # node 7 replaced by a fresh copy
+    assert page_patch(typed, replace(later, size=SECOND_TRY_NODES + 1), ts, ts) is None

@@ -38,6 +38,9 @@ class Frame:
     #: events applied right after the snapshot is built, before ``state`` (stylesheet
     #: definitions recorded before the snapshot's Meta)
     preludes: list[dict] = field(default_factory=list)
+    #: nodes in ``node`` (0: not counted); bounds how much diffing a seek may spend on patches
+    #: (``replay/pages.py``)
+    size: int = 0
 
 
 def page_start(page_starts: Sequence[int], t: int) -> int:
@@ -119,4 +122,4 @@ def frame_from_mirror(mirror, t_abs: int, pointer: dict | None = None) -> Frame 
         state["mouse"] = mouse
     if side.get("hover") is not None:
         state["hover"] = side["hover"]
-    return Frame(node, viewport, side.get("href") or "", int(t_abs), state, events)
+    return Frame(node, viewport, side.get("href") or "", int(t_abs), state, events, size=len(mirror.tree.nodes))

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..rrweb import Source
-from .patch import PagePatch, page_patch
+from .patch import SECOND_TRY_NODES, PagePatch, page_patch
 
 #: pages kept built beside the one shown (renderer.js MAX_PARKED): one, so that a seek back to
 #: the page left is a patch (two pages alternating); each costs the renderer a live document
@@ -48,7 +48,7 @@ class ShownPages:
         ``park=False`` keeps no page aside."""
         shown, self.shown = self.shown, None
         out = Plan(page_patch(shown[0], frame, shown[1], page_ts) if patch and shown is not None else None)
-        if out.patch is None and patch and park:
+        if out.patch is None and patch and park and 0 < frame.size <= SECOND_TRY_NODES:
             for key, parked, parked_ts in reversed(self.parked):
                 out.patch = page_patch(parked, frame, parked_ts, page_ts)
                 if out.patch is not None:  # the page parked becomes the page shown, the one shown is parked

@@ -30,6 +30,10 @@ from ..rrweb import EventType, MouseInteraction, Source
 from .diff import TreePatch, tree_patch
 
 _FOCUS_REPLAY = (MouseInteraction.MOUSE_DOWN, MouseInteraction.FOCUS)
+#: a frame of more nodes gets one comparison of trees per seek: no second pass with fresh
+#: copies, no try against a parked page (``replay/pages.py``). Each comparison walks both
+#: trees (0.3 s for 85,000 nodes), and a failed one only delays the build
+SECOND_TRY_NODES = 20_000
 
 
 @dataclass
@@ -181,8 +185,8 @@ def page_patch(shown, frame, shown_page_ts: int | None, page_ts: int | None) -> 
         more = (_uncovered(a, b, tree.renames) | _redrawn(a, ra, b, rb, tree.renames)) - fresh
         if not more:
             break
-        if shown.node.get("id") in more or -1 in more:
-            return None  # the document's own scroll
+        if shown.node.get("id") in more or -1 in more or not 0 < frame.size <= SECOND_TRY_NODES:
+            return None  # the document's own scroll; or a page too big for another pass
         fresh |= more
         tree = tree_patch(shown.node, frame.node, fresh=frozenset(fresh))
         if tree is None:
