@@ -216,18 +216,27 @@
     }
   }
 
+  /** Take node `id` out of its page. `subtree`: the side state of every node in it goes too
+   * (a patch's fresh copy under the same id must not get a typed value or offset back); a
+   * recorded Mutation forgets only the node's own (a node moved keeps its descendants'). */
+  function removeNode(id, subtree) {
+    const n = RD.mirror.get(id);
+    if (!n) return;
+    try {
+      if (n.parentNode) n.parentNode.removeChild(n);
+    } catch (e) {}
+    const gone = subtree ? [] : null;
+    RD.mirror.forget(n, gone);
+    for (const nid of gone || [id]) {
+      RD.state.scrolls.delete(nid);
+      RD.state.inputs.delete(nid);
+      if (subtree) RD.state.canvases.delete(nid);
+    }
+  }
+
   function applyMutation(d) {
     const ctx = RD.newContext();
-    for (const r of d.removes || []) {
-      const n = RD.mirror.get(r.id);
-      if (!n) continue;
-      try {
-        if (n.parentNode) n.parentNode.removeChild(n);
-      } catch (e) {}
-      RD.mirror.forget(n);
-      RD.state.scrolls.delete(r.id);
-      RD.state.inputs.delete(r.id);
-    }
+    for (const r of d.removes || []) removeNode(r.id, false);
     resolveAdds(d.adds || [], ctx);
     const texts = new Map();
     for (const t of d.texts || []) texts.set(t.id, t.value);
@@ -654,22 +663,7 @@
     if (typeof p.blur === 'number') {
       RD.applyEvents([{ type: 3, timestamp: ts, data: { source: 2, type: 6, id: p.blur } }]);
     }
-    for (const r of p.removes || []) {
-      // as a Mutation's removes, but the side state of the whole subtree goes too: a fresh copy
-      // added under the same id (replay/diff.py) must not get a typed value or offset back
-      const n = RD.mirror.get(r.id);
-      if (!n) continue;
-      try {
-        if (n.parentNode) n.parentNode.removeChild(n);
-      } catch (e) {}
-      const gone = [];
-      RD.mirror.forget(n, gone);
-      for (const id of gone) {
-        RD.state.scrolls.delete(id);
-        RD.state.inputs.delete(id);
-        RD.state.canvases.delete(id);
-      }
-    }
+    for (const r of p.removes || []) removeNode(r.id, true);
     if (p.renames && p.renames.length) renumber(p.renames);
     if (typeof p.rebase === 'number') {
       RD.clock.inserted = new WeakMap();

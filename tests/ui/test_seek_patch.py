@@ -4,6 +4,8 @@ widget's own pixels show a frame (the benchmark's headline)."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -22,6 +24,21 @@ SESSIONS = {"ses_6ef7552cd34d": ((7900, 1200, 4000, 600, 7000), 4),
             "ses_8339d0629316": ((50000, 6000, 30000, 12000, 55000), 2),
             "ses_ac59c861b05d": ((2000, 6000, 12000, 9000, 20000, 30000, 25000, 40000), 6),
             "ses_49340e341bb8": ((3000, 9000, 20000, 44000, 41000, 53000, 57000, 59000, 52000, 45000), 9)}
+
+
+def assert_same_pixels(got, want, tmp_path, what: str) -> None:
+    """The patched frame ``got`` looks exactly like the build ``want`` (both drawn); on a
+    difference both are saved as PNGs to look at."""
+    assert want.std() > 5, f"{what}: a blank frame"  # the comparison is of drawn pages
+    differ = np.abs(got.astype(int) - want.astype(int)).max(axis=-1) > 24
+    if differ.any():
+        from PIL import Image
+
+        name = re.sub(r"[^\w.-]+", "-", what)
+        Image.fromarray(got).save(tmp_path / f"patched-{name}.png")
+        Image.fromarray(want).save(tmp_path / f"built-{name}.png")
+    assert differ.mean() == 0, f"{what}: {differ.mean() * 100:.3f}% of pixels differ from a build (see {tmp_path})"
+
 
 
 @pytest.fixture(scope="module")
@@ -60,15 +77,7 @@ def test_patched_seeks_look_exactly_like_rebuilt_ones(renderer, store, sid, tmp_
         view.patch_frames = False
         want = to_array(render_replay_frame(renderer, replay, ms, pages=pages))
         view.patch_frames = True
-        assert want.std() > 5, "a blank frame"  # the comparison is of drawn pages
-        differ = np.abs(got.astype(int) - want.astype(int)).max(axis=-1) > 24
-        if differ.any():
-            from PIL import Image
-
-            Image.fromarray(got).save(tmp_path / f"patched-{ms}.png")
-            Image.fromarray(want).save(tmp_path / f"rebuilt-{ms}.png")
-        assert differ.mean() == 0, (f"{sid} at {ms} ms: {differ.mean() * 100:.3f}% of pixels differ from a "
-                                    f"rebuild (see {tmp_path})")
+        assert_same_pixels(got, want, tmp_path, f"{sid} at {ms} ms")
         # and the next patch starts from this rebuilt frame
     assert patched >= must_patch, "the seeks within the visit were not patched"
 
@@ -135,25 +144,14 @@ RENAMED = {"ses_49340e341bb8": (3000, 9000, 20000, 44000, 53000, 45000), "ses_6e
            "ses_ac59c861b05d": (2000, 6000, 12000, 30000, 25000)}
 
 
-@pytest.fixture(scope="module")
-def renamed_store(corpus, tmp_path_factory):
-    from replaydesk.store import import_paths, open_store
-
-    db = open_store(tmp_path_factory.mktemp("seek-rename") / "store.db")
-    report = import_paths(db, [corpus / sid for sid in RENAMED])
-    assert sorted(report.added) == sorted(RENAMED), report.rejected
-    yield db
-    db.conn.close()
-
-
 @pytest.mark.parametrize("sid", list(RENAMED))
 @pytest.mark.parametrize("another_visit", [False, True], ids=["re-render", "next-visit"])
-def test_patches_that_rename_nodes_look_exactly_like_rebuilds(renderer, renamed_store, sid, another_visit, tmp_path):
+def test_patches_that_rename_nodes_look_exactly_like_rebuilds(renderer, store, sid, another_visit, tmp_path):
     """The renderer renames the nodes it keeps (``RD.patchPage``), and for another visit of the
     page restarts its clock: what the widget shows equals a build of the moment wanted."""
     from replaydesk.replay.frame import frame_from_mirror
 
-    replay = open_session_replay(renamed_store, sid)
+    replay = open_session_replay(store, sid)
     view = renderer.view
     moments = RENAMED[sid]
     page_ts = replay.first_ts
@@ -178,18 +176,20 @@ def test_patches_that_rename_nodes_look_exactly_like_rebuilds(renderer, renamed_
         view.patch_frames = False
         view.show_frame(f, page_ts=ts)
         want = to_array(renderer.capture(at_ts=f.timestamp))
-        assert want.std() > 5, "a blank frame"  # the comparison is of drawn pages
-        differ = np.abs(got.astype(int) - want.astype(int)).max(axis=-1) > 24
-        if differ.any():
-            from PIL import Image
-
-            Image.fromarray(got).save(tmp_path / "patched.png")
-            Image.fromarray(want).save(tmp_path / "rebuilt.png")
-        assert differ.mean() == 0, (f"{sid} at {moments[k]} ms: {differ.mean() * 100:.3f}% of pixels differ "
-                                    f"from a rebuild (see {tmp_path})")
+        assert_same_pixels(got, want, tmp_path, f"{sid} at {moments[k]} ms")
         view.patch_frames = True
         # the next patch starts from this rebuilt frame (its ids are those of frame k)
     assert patched == len(frames) - 1, "the renumbered moments were rebuilt, not patched"
+
+
+def _shown_by_both(renderer, rebuilder, frame, page_ts):
+    """``frame`` as the renderer under test shows it (patching) and as a build shows it."""
+    images = []
+    for r in (renderer, rebuilder):
+        r.view.resize(frame.viewport[0], frame.viewport[1] + 1)  # +1 row: the sentinel (render.py)
+        r.view.show_frame(frame, page_ts=page_ts)
+        images.append(to_array(r.capture(at_ts=frame.timestamp)))
+    return images
 
 
 @pytest.fixture(scope="module")
@@ -220,21 +220,7 @@ def test_a_seek_back_to_the_page_left_returns_to_it_and_looks_like_a_rebuild(ren
         t = replay.first_ts + ms
         mirror = replay.seek(t)
         frame = frame_from_mirror(mirror, t, replay.pointer_at(mirror, t))
-        images = []
-        for r in (renderer, rebuilder):
-            r.view.resize(frame.viewport[0], frame.viewport[1] + 1)
-            r.view.show_frame(frame, page_ts=replay.first_ts)
-            images.append(to_array(r.capture(at_ts=t)))
-        got, want = images
-        assert want.std() > 5, "a blank frame"
-        differ = np.abs(got.astype(int) - want.astype(int)).max(axis=-1) > 24
-        if differ.any():
-            from PIL import Image
-
-            Image.fromarray(got).save(tmp_path / f"returned-{sid}-{ms}.png")
-            Image.fromarray(want).save(tmp_path / f"rebuilt-{sid}-{ms}.png")
-        assert differ.mean() == 0, (f"{sid} at {ms} ms: {differ.mean() * 100:.3f}% of pixels differ from a "
-                                    f"rebuild (see {tmp_path})")
+        assert_same_pixels(*_shown_by_both(renderer, rebuilder, frame, replay.first_ts), tmp_path, f"{sid} at {ms} ms")
     assert view.swapped_frames - swaps0 >= len(plan) - 3, "the seeks back to the page left were builds"
 
 
@@ -271,14 +257,8 @@ def test_rules_inserted_then_gone_are_patched_as_a_build_shows_them(renderer, re
     patched0 = view.patched_frames
     for k, css in enumerate((None, red, None, red.replace("200, 0, 0", "0, 0, 200"))):
         frame = _with_style(base, css)
-        images = []
-        for r in (renderer, rebuilder):
-            r.view.resize(frame.viewport[0], frame.viewport[1] + 1)
-            r.view.show_frame(frame, page_ts=replay.first_ts)
-            images.append(to_array(r.capture(at_ts=t)))
-        got, want = images
-        differ = np.abs(got.astype(int) - want.astype(int)).max(axis=-1) > 24
-        assert differ.mean() == 0, f"step {k} ({css}): {differ.mean() * 100:.3f}% of pixels differ from a build"
+        got, want = _shown_by_both(renderer, rebuilder, frame, replay.first_ts)
+        assert_same_pixels(got, want, tmp_path, f"step {k} ({css})")
         reddish = (want[..., 0] > 150) & (want[..., 1] < 60) & (want[..., 2] < 60)
         assert (reddish.mean() > 0.2) == (css == red), f"step {k}: the rules are not what the test sets up"
     assert view.patched_frames - patched0 >= 3
