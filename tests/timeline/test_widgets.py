@@ -157,6 +157,23 @@ def test_time_axis_labels_are_minutes_and_seconds():
     assert major in (5_000, 10_000)
 
 
+def test_time_axis_stays_readable_over_days_and_centuries():
+    """A session whose clock spans days, or centuries (a recorder's clock gone wrong), gets a
+    few day- or year-sized ticks: one tick per day drew 118,000 labels over each other and took
+    the first frame 5.5 s."""
+    ax = TimeAxisItem(orientation="bottom")
+    day = 86_400_000
+    for span, px in ((3 * day, 600), (40 * day, 600), (10**13, 600), (10**13, 3000)):
+        levels = ax.tickSpacing(0, span, px)
+        major = levels[0][0]
+        assert major * 1.0 / (span / px) >= ax.min_label_px  # labels never closer than min_label_px
+        assert span / major <= px / ax.min_label_px + 1
+        for spacing, _ in levels[1:]:
+            assert major % spacing == 0 and span / spacing <= px / 10 + 1
+    assert ax.tickStrings([0, 2 * day, 3650 * day], 1, day) == ["0d", "2d", "3,650d"]
+    assert ax.tickStrings([day + 3_600_000], 1, 3_600_000) == ["25:00:00"]
+
+
 def test_follows_a_dark_palette(qtbot, timeline):
     assert not timeline.colors().dark
     pal = QPalette(timeline.palette())
@@ -327,3 +344,28 @@ def test_a_long_playback_does_not_drain_none(qtbot, state, idle_timeline):
     state.pause()
     drained = before - sys.getrefcount(None)
     assert drained < 100, f"{drained} references to None lost in 200 ticks"
+
+
+def test_idle_spans_read_in_their_unit():
+    from replaydesk.ui.formatting import span
+
+    assert [span(ms) for ms in (12_600, 300_000, 3 * 3_600_000, 12 * 86_400_000, 10**13)] == [
+        "13 s", "5 min", "3 h", "12 d", "317 y"]
+
+
+def test_a_session_of_centuries_draws_a_bounded_activity_graph():
+    """One bin per second over a month is 2.7 million steps; drawn as they are, the path took
+    over a gigabyte to paint. Drawn bins are merged by their peak."""
+    import numpy as np
+
+    from replaydesk.ui.timeline import MAX_DRAWN_BINS, _drawn_bins
+
+    counts = np.zeros(31 * 86_400)
+    counts[123_456] = 9  # one spike
+    drawn, bin_ms = _drawn_bins(counts)
+    assert drawn.size <= MAX_DRAWN_BINS and drawn.max() == 9
+    assert drawn.size * bin_ms >= counts.size * 1000  # the whole span is still covered
+    assert drawn[123_456_000 // bin_ms] == 9  # at its place
+    few = np.arange(100.0)
+    same, ms = _drawn_bins(few)
+    assert ms == 1000 and same is few  # short sessions: every second as it was

@@ -15,6 +15,16 @@ def duration(ms: int | None) -> str:
     return f"{s // 60}:{s % 60:02d}"
 
 
+def span(ms: float) -> str:
+    """A length of time at the unit that reads: ``13 s``, ``5 min``, ``3 h``, ``12 d``, ``317 y``
+    (idle gaps, which a recorder's clock gone wrong can make centuries long)."""
+    s = max(0, round(ms / 1000))
+    for unit, size, upto in (("s", 1, 120), ("min", 60, 7200), ("h", 3600, 2 * 86400), ("d", 86400, 730 * 86400)):
+        if s < upto:
+            return f"{s // size:,} {unit}"
+    return f"{s // (365 * 86400):,} y"
+
+
 def clock(ms: float) -> str:
     """Playback position: ``m:ss.s``."""
     ms = max(0, int(ms))

@@ -37,7 +37,7 @@ from replaydesk.analysis.activity import BIN_MS, Marker, SessionTimeline
 from replaydesk.state.playback import PlaybackState
 
 from .bindings import bind_all
-from .formatting import clock
+from .formatting import clock, span
 from . import signals_style as ss
 from .plaintext import plain_tooltip
 from .theme_colors import TimelineColors, colors_for
@@ -57,6 +57,22 @@ from .timeline_lanes import LANE_OF as _LANE_OF
 from .timeline_lanes import describe_marker as _describe
 from .timeline_lanes import finding_marker as _finding_marker
 from .timeline_lanes import lane_center as _lane_center
+
+#: the activity graph draws at most this many steps: a session of days has a bin per second
+#: (2.7 million over 31 days), and a path of every one took a gigabyte to paint
+MAX_DRAWN_BINS = 20_000
+
+
+def _drawn_bins(counts: np.ndarray) -> tuple[np.ndarray, int]:
+    """The activity counts as drawn, and the width of a drawn bin: groups of seconds merged by
+    their peak when there are more than :data:`MAX_DRAWN_BINS` (a spike stays as high)."""
+    k = -(-counts.size // MAX_DRAWN_BINS)
+    if k <= 1:
+        return counts, BIN_MS
+    pad = -counts.size % k
+    grouped = np.concatenate([counts, np.zeros(pad)]).reshape(-1, k).max(axis=1)
+    return grouped, BIN_MS * k
+
 
 class TimelineWidget(QWidget):
     """Timeline of one session bound to a :class:`PlaybackState`.
@@ -238,10 +254,10 @@ class TimelineWidget(QWidget):
         self._timeline = timeline
         dur = max(1, timeline.duration)
 
-        counts = timeline.activity.astype(float)
+        counts, bin_ms = _drawn_bins(timeline.activity.astype(float))
         peak = max(1.0, float(counts.max()) if counts.size else 1.0)
         self._set_left_ticks(int(counts.max()) if counts.size else 0)
-        edges = np.minimum(np.arange(counts.size + 1, dtype=float) * BIN_MS, timeline.duration)
+        edges = np.minimum(np.arange(counts.size + 1, dtype=float) * bin_ms, timeline.duration)
         self._activity.setData(edges if counts.size else np.zeros(1), counts / peak * ACTIVITY_PEAK_Y)
 
         spans = np.asarray(timeline.inactive_spans, dtype=float).reshape(-1, 2)
@@ -538,7 +554,7 @@ class TimelineWidget(QWidget):
         for i, label in enumerate(self._idle_labels):
             if i < len(spans):
                 s, e = spans[i]
-                label.setText(f"idle {((e - s) / 1000):.0f} s")
+                label.setText(f"idle {span(e - s)}")
                 label.setPos((s + e) / 2, 0.5)
                 label.setVisible(True)
             else:

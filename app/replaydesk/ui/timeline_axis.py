@@ -1,4 +1,5 @@
-"""The timeline's axis and view box: m:ss ticks at steps that stay readable at any zoom, and a
+"""The timeline's axis and view box: m:ss ticks at steps that stay readable at any zoom and any
+span (days and years for a clock gone wrong), and a
 view box that turns clicks, double clicks and Shift+drags into callbacks (the widget decides
 what they mean). Split from :mod:`.timeline` to keep that module to one job."""
 
@@ -13,10 +14,27 @@ from .formatting import clock
 
 _TIME_STEPS_MS = (100, 200, 500, 1_000, 2_000, 5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000,
                   900_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 43_200_000, 86_400_000)
+_DAY_MS = 86_400_000
+_DAY_STEPS = (1, 2, 7, 14, 30, 60, 90, 180, 365)
+
+
+def _steps_up_to(ms: float) -> list[int]:
+    """Nice tick steps, ascending, up to the first at least ``ms``: the clock steps, then days,
+    weeks and months, then 1-2-5 times a power of ten years, so that a session spanning
+    centuries (a clock gone wrong) still gets a few readable ticks, not one per day."""
+    out = list(_TIME_STEPS_MS)
+    out += [d * _DAY_MS for d in _DAY_STEPS if d > 1]
+    years = 1
+    while out[-1] < ms:
+        for f in (2, 5, 10):
+            out.append(years * f * 365 * _DAY_MS)
+        years *= 10
+    return out
 
 
 class TimeAxisItem(pg.AxisItem):
-    """Bottom axis in m:ss (m:ss.s when zoomed below one second per tick) at nice steps."""
+    """Bottom axis in m:ss (m:ss.s when zoomed below one second per tick, days beyond a day per
+    tick) at nice steps."""
 
     min_label_px = 84
 
@@ -25,8 +43,9 @@ class TimeAxisItem(pg.AxisItem):
         if span <= 0 or size <= 0:
             return super().tickSpacing(minVal, maxVal, size)
         ms_per_px = span / size
-        major = next((s for s in _TIME_STEPS_MS if s / ms_per_px >= self.min_label_px), _TIME_STEPS_MS[-1])
-        minors = [s for s in _TIME_STEPS_MS if s < major and major % s == 0 and s / ms_per_px >= 10]
+        steps = _steps_up_to(ms_per_px * self.min_label_px)
+        major = next((s for s in steps if s / ms_per_px >= self.min_label_px), steps[-1])
+        minors = [s for s in steps if s < major and major % s == 0 and s / ms_per_px >= 10]
         levels = [(major, 0)]
         if minors:
             levels.append((minors[-1], 0))
@@ -38,6 +57,8 @@ class TimeAxisItem(pg.AxisItem):
             v = round(v)
             if v < 0:
                 out.append("")
+            elif spacing >= _DAY_MS:
+                out.append(f"{v // _DAY_MS:,}d")
             elif spacing < 1000:
                 out.append(clock(v))
             else:
