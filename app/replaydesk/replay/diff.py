@@ -163,7 +163,8 @@ class TreePatch:
                 "texts": self.texts, "attributes": self.attributes}
 
 
-def tree_patch(old: dict, new: dict, renames: bool = True, fresh: frozenset[int] = frozenset()) -> TreePatch | None:
+def tree_patch(old: dict, new: dict, renames: bool = True, fresh: frozenset[int] = frozenset(),
+               total: int = 0) -> TreePatch | None:
     """The :class:`TreePatch` that turns the serialized document ``old`` into ``new``, or
     ``None`` when the page should be rebuilt instead (see the module docstring).
 
@@ -174,7 +175,9 @@ def tree_patch(old: dict, new: dict, renames: bool = True, fresh: frozenset[int]
     seek across an SPA re-render costs the changes, not a rebuild. With ``renames=False`` a
     node kept under another id is a reason to rebuild. The nodes of ``old`` whose ids are in
     ``fresh`` are never kept: they are removed and a new copy added, as a build makes them
-    (a typed value or a scroll offset the moment wanted does not restore goes with them)."""
+    (a typed value or a scroll offset the moment wanted does not restore goes with them).
+    ``total``: the node count of ``old`` when known (subtrees equal in both, ids too, are
+    skipped, not counted), the measure of "half the page" for :data:`MAX_CHANGED_SHARE`."""
     try:
         if old.get("type") != 0 or new.get("type") != 0:
             raise _Rebuild
@@ -188,9 +191,9 @@ def tree_patch(old: dict, new: dict, renames: bool = True, fresh: frozenset[int]
         first = True
         while work:
             o, n = work.pop()
+            if not first and not fresh and o.get("id") == n.get("id") and o == n:
+                continue  # the same subtree, ids too (compared in C): nothing to change or rename
             if not first and (_opaque(o) or _opaque(n)) and not (_entered(o) and _entered(n)):
-                if o == n:
-                    continue
                 if not (renames and n.get("type") == 2 and o.get("type") == 2 and (
                         _tag(n) in _RENAMABLE_TAGS or (n.get("isShadowHost") and o.get("isShadowHost")))):
                     raise _Rebuild
@@ -230,7 +233,7 @@ def tree_patch(old: dict, new: dict, renames: bool = True, fresh: frozenset[int]
                     out.renames[a["id"]] = b["id"]
                 work.append((a, b))
         changed = len(out.removes) + len(out.adds) + len(out.texts) + len(out.attributes)
-        if changed > MAX_CHANGED_SHARE * size:
+        if changed > MAX_CHANGED_SHARE * max(size, total):
             raise _Rebuild
     except (_Rebuild, KeyError, TypeError, AttributeError):
         return None

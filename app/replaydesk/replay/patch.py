@@ -175,7 +175,7 @@ def page_patch(shown, frame, shown_page_ts: int | None, page_ts: int | None) -> 
         return None
     if a.get("hover") is not None and b.get("hover") is None:  # a new hover replaces the old chain
         return None
-    tree = tree_patch(shown.node, frame.node)
+    tree = tree_patch(shown.node, frame.node, total=shown.size)
     if tree is None:
         return None
     # nodes that must not be kept: typed values or offsets not restored again, canvases drawn
@@ -188,7 +188,7 @@ def page_patch(shown, frame, shown_page_ts: int | None, page_ts: int | None) -> 
         if shown.node.get("id") in more or -1 in more or not 0 < frame.size <= SECOND_TRY_NODES:
             return None  # the document's own scroll; or a page too big for another pass
         fresh |= more
-        tree = tree_patch(shown.node, frame.node, fresh=frozenset(fresh))
+        tree = tree_patch(shown.node, frame.node, fresh=frozenset(fresh), total=shown.size)
         if tree is None:
             return None
     else:
