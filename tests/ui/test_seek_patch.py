@@ -262,3 +262,37 @@ def test_rules_inserted_then_gone_are_patched_as_a_build_shows_them(renderer, re
         reddish = (want[..., 0] > 150) & (want[..., 1] < 60) & (want[..., 2] < 60)
         assert (reddish.mean() > 0.2) == (css == red), f"step {k}: the rules are not what the test sets up"
     assert view.patched_frames - patched0 >= 3
+
+
+def test_a_page_changed_by_played_events_is_not_kept(renderer, rebuilder, store, tmp_path):
+    """Playing changes the page shown behind the bookkeeping: the next seek may still return
+    to the page parked before (the played one is dropped, not parked), and a seek back to the
+    played page builds it."""
+    from replaydesk.replay.frame import frame_from_mirror
+
+    dash, lab = "ses_49340e341bb8", "ses_ac59c861b05d"
+    replays = {sid: open_session_replay(store, sid) for sid in (dash, lab)}
+
+    def frame_at(sid, ms):
+        replay = replays[sid]
+        t = replay.first_ts + ms
+        mirror = replay.seek(t)
+        return frame_from_mirror(mirror, t, replay.pointer_at(mirror, t)), replay.first_ts
+
+    view = renderer.view
+    view.patch_frames = view.park_pages = True
+    view.clear()
+    for sid, ms in ((dash, 3000), (lab, 6000)):
+        frame, ts = frame_at(sid, ms)
+        _shown_by_both(renderer, rebuilder, frame, ts)
+    lab_replay = replays[lab]
+    played = list(lab_replay.source.events_between(-1, lab_replay.first_ts + 9000))[-40:]
+    view.apply_events([e for e in played if e["type"] == 3])  # a second of playback
+    renderer.capture()
+    swaps, patched = view.swapped_frames, view.patched_frames
+    frame, ts = frame_at(dash, 20000)
+    assert_same_pixels(*_shown_by_both(renderer, rebuilder, frame, ts), tmp_path, "dashboard after playing")
+    assert view.swapped_frames == swaps + 1  # returned to the parked dashboard
+    frame, ts = frame_at(lab, 12000)
+    assert_same_pixels(*_shown_by_both(renderer, rebuilder, frame, ts), tmp_path, "lab after playing")
+    assert view.patched_frames == patched + 1  # the played lab page was dropped: built, not patched
