@@ -296,3 +296,27 @@ def test_a_page_changed_by_played_events_is_not_kept(renderer, rebuilder, store,
     frame, ts = frame_at(lab, 12000)
     assert_same_pixels(*_shown_by_both(renderer, rebuilder, frame, ts), tmp_path, "lab after playing")
     assert view.patched_frames == patched + 1  # the played lab page was dropped: built, not patched
+
+
+def test_a_frame_over_a_budget_is_never_the_base_of_a_patch(renderer, store):
+    """A frame over a budget may be partly drawn: the next seek builds its page."""
+    from dataclasses import replace
+
+    from replaydesk.replay.frame import frame_from_mirror
+    from replaydesk.ui.replay.headless import FrameTooHeavy
+
+    replay = open_session_replay(store, "ses_6ef7552cd34d")
+    t = replay.first_ts + 4000
+    frame = frame_from_mirror(replay.seek(t), t)
+    view = renderer.view
+    view.patch_frames = view.park_pages = True
+    view.resize(frame.viewport[0], frame.viewport[1] + 1)
+    view.show_frame(frame, page_ts=replay.first_ts)
+    renderer.capture(at_ts=t)
+    view.show_frame(replace(frame, viewport=(frame.viewport[0], 40_000)), page_ts=replay.first_ts)
+    with pytest.raises(FrameTooHeavy):
+        renderer.capture(at_ts=t)
+    patched = view.patched_frames
+    view.show_frame(frame, page_ts=replay.first_ts)
+    renderer.capture(at_ts=t)
+    assert view.patched_frames == patched  # built, not patched onto the clipped page

@@ -525,6 +525,7 @@ class ReplayView(QWidget):
         self.framePainted.emit(token)
 
     def _mark_heavy(self, token: int, reason: str) -> None:
+        self._forget_pages()  # partly drawn, or not the page it should be: never the base of a patch
         self._heavy[token] = reason
         while len(self._heavy) > 64:
             self._heavy.pop(next(iter(self._heavy)))
