@@ -248,3 +248,26 @@ def _walk(node):
         n = stack.pop()
         yield n
         stack.extend(n.get("childNodes") or ())
+
+
+def test_a_page_nested_deeper_than_python_compares_is_built_not_patched():
+    """Hostile nesting (thousands of levels) makes Python's own comparison of two subtrees
+    raise RecursionError: the seek builds the page (whose path handles any depth) instead of
+    failing."""
+    def deep(levels, first_id):
+        doc = {"type": 0, "id": 1, "childNodes": [{"type": 2, "tagName": "html", "attributes": {}, "id": 2,
+                                                   "childNodes": []}]}
+        parent = doc["childNodes"][0]
+        for k in range(levels):
+            child = {"type": 2, "tagName": "div", "attributes": {}, "id": first_id + k, "childNodes": []}
+            parent["childNodes"].append(child)
+            parent = child
+        return doc
+
+    old, new = deep(5000, 10), deep(5000, 10)
+    new_leaf = new
+    while new_leaf.get("childNodes"):
+        new_leaf = new_leaf["childNodes"][0]
+    new_leaf["attributes"] = {"class": "x"}
+    assert tree_patch(old, new) is None
+    assert tree_patch(deep(50, 10), deep(50, 10)) is not None  # an ordinary depth still patches

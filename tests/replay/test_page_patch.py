@@ -64,3 +64,19 @@ def test_adopted_sheets_left_on_a_root_rebuild():
     unadopted.events = [e for e in b.events if e["data"].get("source") != 15]
     assert page_patch(a, unadopted, t0, t0) is None  # the shadow root would keep its sheets
     assert page_patch(unadopted, b, t0, t0) is None  # nothing adopted shown: a new adoption rebuilds too
+
+
+def test_drawing_nested_deeper_than_python_compares_rebuilds():
+    """Hostile canvas arguments nested thousands deep: comparing two drawings raises
+    RecursionError in Python; the seek builds instead."""
+    events = load_session(LAB)
+    t0 = events[0]["timestamp"]
+    a, b = _frame(events, 25_000), _frame(events, 30_000)
+    for frame in (a, b):
+        for e in frame.events:
+            if e["data"].get("source") == 9:
+                nested: list = []  # built afresh for each: two equal objects, compared level by level
+                for _ in range(5000):
+                    nested = [nested]
+                e["data"]["commands"] = [{"property": "fillRect", "args": nested}]
+    assert page_patch(a, b, t0, t0) is None

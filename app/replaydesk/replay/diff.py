@@ -235,7 +235,8 @@ def tree_patch(old: dict, new: dict, renames: bool = True, fresh: frozenset[int]
         changed = len(out.removes) + len(out.adds) + len(out.texts) + len(out.attributes)
         if changed > MAX_CHANGED_SHARE * max(size, total):
             raise _Rebuild
-    except (_Rebuild, KeyError, TypeError, AttributeError):
+    except (_Rebuild, KeyError, TypeError, AttributeError, RecursionError):  # a page nested deeper than
+        # Python compares (hostile recordings): built, as the build path handles any depth
         return None
     return out
 

@@ -164,7 +164,16 @@ def page_patch(shown, frame, shown_page_ts: int | None, page_ts: int | None) -> 
     """The :class:`PagePatch` that turns the page showing ``shown`` (a
     :class:`~replaydesk.replay.frame.Frame` built in full, then patched) into ``frame``, or
     ``None``: rebuild. Both must be of one address, with no stylesheet preludes. The mutation
-    is stamped with the page start, the time a fresh build gives its nodes (animation phases)."""
+    is stamped with the page start, the time a fresh build gives its nodes (animation phases).
+    Recorded values nested deeper than Python compares (hostile canvas arguments, selections)
+    also rebuild."""
+    try:
+        return _page_patch(shown, frame, shown_page_ts, page_ts)
+    except RecursionError:
+        return None
+
+
+def _page_patch(shown, frame, shown_page_ts: int | None, page_ts: int | None) -> PagePatch | None:
     if shown is None or frame is None or shown.href != frame.href or shown.preludes or frame.preludes:
         return None
     ra, rb = _split(shown.events), _split(frame.events)
