@@ -92,3 +92,23 @@ def test_a_big_page_gets_one_comparison_per_seek():
     later, _ = _frame(ARTICLE, 5000)
     assert page_patch(typed, later, ts, ts) is not None  # node 7 replaced by a fresh copy
     assert page_patch(typed, replace(later, size=SECOND_TRY_NODES + 1), ts, ts) is None
+
+
+def test_a_page_too_big_to_keep_is_dropped_not_parked():
+    """A page over SECOND_TRY_NODES, or drawing many canvases, is not kept beside the next one
+    (memory), and is never compared with again anyway."""
+    from dataclasses import replace
+
+    from replaydesk.replay.pages import MAX_PARKED_CANVASES
+    from replaydesk.replay.patch import SECOND_TRY_NODES
+
+    d, d_ts = _frame(DASH, 3000)
+    l1, l_ts = _frame(LAB, 6000)
+    canvases = {str(900_000 + k): "data:image/png;base64,AAAA" for k in range(MAX_PARKED_CANVASES + 1)}
+    for big in (replace(d, size=SECOND_TRY_NODES + 1), replace(d, state={**d.state, "canvases": canvases})):
+        pages = ShownPages()
+        pages.plan(big, d_ts)
+        assert pages.plan(l1, l_ts).park is None and not pages.parked
+    pages = ShownPages()
+    pages.plan(d, d_ts)
+    assert pages.plan(l1, l_ts).park is not None  # an ordinary page is kept

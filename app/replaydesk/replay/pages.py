@@ -26,6 +26,18 @@ from .patch import SECOND_TRY_NODES, PagePatch, page_patch
 PARKED_PAGES = 1
 
 
+#: a page drawing more canvases is not kept: their pixels would stay in memory beside the next
+#: page's (the renderer's memory budget restarts it)
+MAX_PARKED_CANVASES = 16
+
+
+def _drawn_canvases(frame) -> int:
+    ids = set((frame.state or {}).get("canvases") or ())
+    ids.update(str((e.get("data") or {}).get("id")) for e in frame.events
+               if (e.get("data") or {}).get("source") == Source.CANVAS_MUTATION)
+    return len(ids)
+
+
 @dataclass
 class Plan:
     """How to show a frame: ``patch`` (None: build it), onto the page parked under
@@ -69,6 +81,8 @@ class ShownPages:
         if shown is None:
             return None
         frame, ts = shown
+        if not 0 < frame.size <= SECOND_TRY_NODES or _drawn_canvases(frame) > MAX_PARKED_CANVASES:
+            return None  # too big to keep beside the next page (and never compared again: plan)
         state = dict(frame.state or {})
         state["hover"] = None
         events = [e for e in frame.events
