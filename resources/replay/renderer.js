@@ -71,16 +71,27 @@
   const MAX_PARKED = 1;
   const parked = new Map(); // key -> {frame, page: the state apply.js saved for it}
 
-  function park(key, page) {
+  function retire(f) {
+    f.hidden = true;
+    f.removeAttribute('id');
+    retired.push(f);
+  }
+
+  /** The frame shown goes: parked under `parkKey` with the state `page` (the oldest parked page
+   * is then evicted), or, with no key, retired. */
+  function leave(parkKey, page) {
     if (!frame) return;
-    frame.classList.add('rd-parked');
-    frame.removeAttribute('id');
-    parked.set(key, { frame, page });
-    while (parked.size > MAX_PARKED) {
-      const [oldest, p] = parked.entries().next().value;
-      parked.delete(oldest);
-      p.frame.hidden = true;
-      retired.push(p.frame);
+    if (parkKey === undefined || parkKey === null) {
+      retire(frame);
+    } else {
+      frame.classList.add('rd-parked');
+      frame.removeAttribute('id');
+      parked.set(parkKey, { frame, page });
+      while (parked.size > MAX_PARKED) {
+        const [oldest, p] = parked.entries().next().value;
+        parked.delete(oldest);
+        retire(p.frame);
+      }
     }
     frame = null;
   }
@@ -98,12 +109,7 @@
   /** Show a fresh sandboxed content frame in place of the current one, whose documents go, or
    * are parked under `parkKey` with the state `page` (then evicting the oldest parked page). */
   RD.newContentFrame = function (parkKey, page) {
-    if (frame && parkKey !== undefined && parkKey !== null) park(parkKey, page);
-    if (frame) {
-      frame.hidden = true;
-      frame.removeAttribute('id');
-      retired.push(frame);
-    }
+    leave(parkKey, page);
     const next = spare && spare.isConnected && spare.contentDocument ? spare : makeFrame(false);
     spare = null;
     return show(next);
@@ -115,22 +121,14 @@
     const target = parked.get(key);
     if (!target || !target.frame.isConnected) return null;
     parked.delete(key);
-    if (frame && parkKey !== null && parkKey !== undefined) park(parkKey, page);
-    if (frame) {
-      frame.hidden = true;
-      frame.removeAttribute('id');
-      retired.push(frame);
-    }
+    leave(parkKey, page);
     show(target.frame);
     return target.page;
   };
 
   /** Drop the parked pages (their documents go when the page is idle). */
   RD.dropParked = function () {
-    for (const p of parked.values()) {
-      p.frame.hidden = true;
-      retired.push(p.frame);
-    }
+    for (const p of parked.values()) retire(p.frame);
     parked.clear();
     whenIdle(tidyFrames);
   };

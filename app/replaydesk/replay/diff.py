@@ -13,15 +13,14 @@ Ids are not always kept: a single-page app that re-renders a region, and any new
 the same page (rrweb numbers a page load's nodes afresh), give the same elements new ids.
 Where a parent's children share no id, they are matched by shape (:func:`tree_patch`), and
 the page is told to rename the nodes it keeps (``RD.patchPage``) before the mutation.
-Another visit of the same address and viewport also resets the page clock, as a build does.
 
-Safety over reach: :func:`tree_patch` (and :func:`~replaydesk.replay.patch.page_patch`, which
-adds the side state) answers ``None`` (rebuild) whenever a change
-touches something a mutation does not put back exactly as a fresh build would: other
-documents (iframes, shadow roots), canvases, stylesheets' text, special ``rr_`` / ``_cssText``
-attributes, state restored outside the tree that a later frame could not undo (typed
-values, element scrolls, hover, selection, replayed canvas or stylesheet events),
-a different address or viewport, or a change of more than half of the page.
+Safety over reach: :func:`tree_patch` answers ``None`` (rebuild) whenever a change touches
+something a mutation does not put back exactly as a fresh build would: adding or removing a
+frame, a document, a shadow root node or an element built by special code (media, embeds,
+templates, dialogs; canvases excepted), a frame's own attributes, special ``rr_`` attributes,
+a style's text children, a node moved to another document, or a change of more than half of
+the page. Frames' documents and shadow roots are compared node by node; styles, canvases and
+slots equal but for their ids are renamed.
 
 This module compares trees; ``replay/patch.py`` decides for whole frames (side state,
 canvases, stylesheets, focus). Qt-free: the view (``ReplayView.show_frame``) keeps the frame

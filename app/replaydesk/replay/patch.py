@@ -208,13 +208,9 @@ def _page_patch(shown, frame, shown_page_ts: int | None, page_ts: int | None) ->
     # adoptions: the same roots (by their new ids) adopt again; a root left adopting would keep them
     if {tree.renames.get(t, t) for t in ra.adopted} != set(rb.adopted):
         return None
-    # what is kept must show what the frame wants: typed values and drawings checked above
-    ids_b = _canvas_ids(b) | set(rb.canvas)
-    drawn = {nid for nid in ids_b if nid in added}
-    kept_drawn = ids_b - drawn
-    back = {new: old for old, new in tree.renames.items()}
-    if any(_drawing(a, ra, back.get(n, n)) != _drawing(b, rb, n) for n in kept_drawn):
-        return None
+    # the canvases to draw: the fresh copies (every canvas kept draws as the frame wants: the loop
+    # above ends only when none of the kept ones is drawn otherwise)
+    drawn = (_canvas_ids(b) | set(rb.canvas)) & added
     state = dict(b)
     state["canvases"] = {k: v for k, v in (b.get("canvases") or {}).items() if _int(k) in drawn}
     events = [e for e in frame.events if _sent_again(e, drawn)]

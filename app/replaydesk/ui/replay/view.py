@@ -105,7 +105,7 @@ class ReplayView(QWidget):
         self._headless = headless
         self._show_cursor = show_cursor
         self._marker = False
-        #: a seek within the page visit shown is sent as one mutation (replay/diff.py);
+        #: a seek onto the page shown (or the page left before it) is a patch (replay/patch.py);
         #: REPLAYDESK_SEEK_PATCH=0 always rebuilds (benchmarks compare both)
         self.patch_frames = os.environ.get("REPLAYDESK_SEEK_PATCH", "1") != "0"
         self.patched_frames = 0
@@ -251,8 +251,8 @@ class ReplayView(QWidget):
         was entered, :func:`~replaydesk.replay.frame.page_start`); default: the frame's time.
         Nothing waits here: follow with :meth:`request_frame`.
 
-        A moment of the page shown (this visit, or another visit of its address) is sent as a
-        patch: removes, renames, one mutation (``replay/diff.py``)."""
+        A moment of the page shown, or of the page left before it, is sent as a patch
+        (``replay/pages.py``, ``replay/patch.py``): removes, renames, one mutation."""
         ts = frame.timestamp if page_ts is None else page_ts
         plan = self._pages.plan(frame, ts, patch=self.patch_frames, park=self.patch_frames and self.park_pages)
         state, events, patch = frame.state, frame.events, plan.patch
